@@ -1,0 +1,21 @@
+package dev.switchboard.autoconfigure.client;
+
+import java.net.URI;
+import java.time.Duration;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The effective settings of one service client, after inheritance from {@code switchboard.client-defaults}.
+ *
+ * @param name the client name
+ * @param serviceId the service id looked up in discovery
+ * @param url fixed base URL that bypasses discovery, or {@code null}
+ * @param loadBalancer the load balancer type
+ * @param connectTimeout the connect timeout, or {@code null} to use Spring Boot's HTTP client settings
+ * @param readTimeout the read timeout, or {@code null} to use Spring Boot's HTTP client settings
+ * @author Switchboard
+ */
+public record ClientSettings(String name, String serviceId, @Nullable URI url, LoadBalancerType loadBalancer,
+		@Nullable Duration connectTimeout, @Nullable Duration readTimeout) {
+}

@@ -1,0 +1,63 @@
+package dev.switchboard.autoconfigure.client;
+
+import dev.switchboard.autoconfigure.client.rest.ServiceClientHttpServiceGroupConfigurer;
+import dev.switchboard.autoconfigure.discovery.ServiceDiscoveryAutoConfiguration;
+import dev.switchboard.core.annotation.ServiceClient;
+import dev.switchboard.core.discovery.ServiceDiscovery;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
+import org.springframework.boot.http.client.HttpClientSettings;
+import org.springframework.boot.http.client.autoconfigure.HttpClientSettingsPropertyMapper;
+import org.springframework.boot.http.client.autoconfigure.imperative.ImperativeHttpClientAutoConfiguration;
+import org.springframework.boot.http.client.autoconfigure.service.HttpServiceClientProperties;
+import org.springframework.boot.restclient.autoconfigure.service.HttpServiceClientAutoConfiguration;
+import org.springframework.boot.ssl.SslBundles;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.core.io.ResourceLoader;
+import org.springframework.web.client.RestClient;
+
+/**
+ * Auto-configuration of {@code @ServiceClient} interfaces: each becomes a bean of Spring's HTTP service group
+ * named after the client, whose calls are routed through discovery and the client's load balancer.
+ * <p>
+ * Ordered before Spring Boot's HTTP service client auto-configuration, which only applies its
+ * {@code spring.http.serviceclient.*} settings when groups are already registered.
+ *
+ * @author Switchboard
+ */
+@AutoConfiguration(after = { ServiceDiscoveryAutoConfiguration.class, ImperativeHttpClientAutoConfiguration.class },
+		before = HttpServiceClientAutoConfiguration.class)
+@ConditionalOnClass({ RestClient.class, ServiceClient.class })
+@EnableConfigurationProperties(ServiceClientProperties.class)
+@Import(ServiceClientsRegistrar.class)
+public final class ServiceClientAutoConfiguration {
+
+	@Bean
+	ServiceClientHttpServiceGroupConfigurer switchboardServiceClientGroupConfigurer(
+			@Qualifier(ServiceClientRegistry.BEAN_NAME) ServiceClientRegistry registry,
+			ServiceClientProperties properties, ObjectProvider<ServiceDiscovery> discovery,
+			ResourceLoader resourceLoader, ObjectProvider<ClientHttpRequestFactoryBuilder<?>> requestFactoryBuilder,
+			ObjectProvider<SslBundles> sslBundles, ObjectProvider<HttpClientSettings> httpClientSettings,
+			ObjectProvider<HttpServiceClientProperties> bootProperties) {
+		ClientHttpRequestFactoryBuilder<?> builder = requestFactoryBuilder
+			.getIfAvailable(() -> ClientHttpRequestFactoryBuilder.detect(resourceLoader.getClassLoader()));
+		HttpClientSettingsPropertyMapper mapper = new HttpClientSettingsPropertyMapper(sslBundles.getIfAvailable(),
+				httpClientSettings.getIfAvailable());
+		return new ServiceClientHttpServiceGroupConfigurer(registry, properties, discovery.getObject(), builder, mapper,
+				bootProperties.getIfAvailable());
+	}
+
+	@Bean
+	UnusedClientConfigurationReporter switchboardUnusedClientConfigurationReporter(
+			ServiceClientProperties properties,
+			@Qualifier(ServiceClientRegistry.BEAN_NAME) ServiceClientRegistry registry) {
+		return new UnusedClientConfigurationReporter(properties, registry);
+	}
+
+}

@@ -1,0 +1,116 @@
+package dev.switchboard.autoconfigure.client.rest;
+
+import java.time.Duration;
+
+import org.jspecify.annotations.Nullable;
+
+import dev.switchboard.autoconfigure.client.ClientSettings;
+import dev.switchboard.autoconfigure.client.ServiceClientProperties;
+import dev.switchboard.autoconfigure.client.ServiceClientRegistry;
+import dev.switchboard.core.discovery.ServiceDiscovery;
+
+import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
+import org.springframework.boot.http.client.HttpClientSettings;
+import org.springframework.boot.http.client.autoconfigure.HttpClientProperties;
+import org.springframework.boot.http.client.autoconfigure.HttpClientSettingsPropertyMapper;
+import org.springframework.boot.http.client.autoconfigure.service.HttpServiceClientProperties;
+import org.springframework.http.client.ClientHttpRequestInterceptor;
+import org.springframework.util.StringUtils;
+import org.springframework.web.client.RestClient;
+import org.springframework.web.client.support.RestClientHttpServiceGroupConfigurer;
+import org.springframework.web.service.registry.HttpServiceGroup;
+
+/**
+ * Configures the HTTP service group of each {@code @ServiceClient}: its timeouts and, unless a fixed URL is
+ * configured, routing of every call through discovery and the client's load balancer. Groups that are not
+ * service clients are left alone.
+ * <p>
+ * Runs after Spring Boot's configurer (which applies {@code spring.http.serviceclient.<name>.*}) and after
+ * Spring Cloud LoadBalancer's, whose interceptor it removes from service client groups: Switchboard does the
+ * balancing itself, and balancing a call twice would pick an instance and then discard the choice.
+ *
+ * @author Switchboard
+ */
+public final class ServiceClientHttpServiceGroupConfigurer implements RestClientHttpServiceGroupConfigurer {
+
+	/** Default connect timeout when neither Switchboard nor Spring Boot sets one. */
+	public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(2);
+
+	/** Default read timeout when neither Switchboard nor Spring Boot sets one. */
+	public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(10);
+
+	private static final int ORDER = 100;
+
+	private static final String SPRING_CLOUD_LOAD_BALANCER_PACKAGE = "org.springframework.cloud.client.loadbalancer";
+
+	private final ServiceClientRegistry registry;
+
+	private final ServiceClientProperties properties;
+
+	private final ServiceDiscovery discovery;
+
+	private final ClientHttpRequestFactoryBuilder<?> requestFactoryBuilder;
+
+	private final HttpClientSettingsPropertyMapper settingsMapper;
+
+	private final @Nullable HttpServiceClientProperties bootProperties;
+
+	/**
+	 * Creates a configurer.
+	 * @param registry the service clients of the application
+	 * @param properties Switchboard's client properties
+	 * @param discovery the discovery view calls are routed with
+	 * @param requestFactoryBuilder builds each client's transport
+	 * @param settingsMapper maps Spring Boot's HTTP client properties to settings
+	 * @param bootProperties Spring Boot's {@code spring.http.serviceclient.*} properties, if any
+	 */
+	public ServiceClientHttpServiceGroupConfigurer(ServiceClientRegistry registry, ServiceClientProperties properties,
+			ServiceDiscovery discovery, ClientHttpRequestFactoryBuilder<?> requestFactoryBuilder,
+			HttpClientSettingsPropertyMapper settingsMapper, @Nullable HttpServiceClientProperties bootProperties) {
+		this.registry = registry;
+		this.properties = properties;
+		this.discovery = discovery;
+		this.requestFactoryBuilder = requestFactoryBuilder;
+		this.settingsMapper = settingsMapper;
+		this.bootProperties = bootProperties;
+	}
+
+	@Override
+	public int getOrder() {
+		return ORDER;
+	}
+
+	@Override
+	public void configureGroups(Groups<RestClient.Builder> groups) {
+		groups.filter((group) -> this.registry.contains(group.name())).forEachClient(this::configure);
+	}
+
+	private void configure(HttpServiceGroup group, RestClient.Builder builder) {
+		ClientSettings settings = this.properties.resolve(group.name());
+		HttpClientProperties bootGroup = (this.bootProperties != null) ? this.bootProperties.get(group.name()) : null;
+		HttpClientSettings transport = this.settingsMapper.map(bootGroup);
+		Duration connect = firstNonNull(settings.connectTimeout(), transport.connectTimeout(), DEFAULT_CONNECT_TIMEOUT);
+		Duration read = firstNonNull(settings.readTimeout(), transport.readTimeout(), DEFAULT_READ_TIMEOUT);
+		builder.requestFactory(this.requestFactoryBuilder.build(transport.withTimeouts(connect, read)));
+		builder.requestInterceptors((interceptors) -> interceptors
+			.removeIf(ServiceClientHttpServiceGroupConfigurer::isSpringCloudLoadBalancer));
+		if (settings.url() != null) {
+			builder.baseUrl(settings.url());
+		}
+		else if (bootGroup == null || !StringUtils.hasText(bootGroup.getBaseUrl())) {
+			// The host is the client name; the interceptor replaces scheme, host and port on every call.
+			builder.baseUrl("http://" + group.name());
+			builder.requestInterceptor(new ServiceCallInterceptor(settings.serviceId(), this.discovery,
+					settings.loadBalancer().create(), read));
+		}
+	}
+
+	private static boolean isSpringCloudLoadBalancer(ClientHttpRequestInterceptor interceptor) {
+		return interceptor.getClass().getName().startsWith(SPRING_CLOUD_LOAD_BALANCER_PACKAGE);
+	}
+
+	private static Duration firstNonNull(@Nullable Duration first, @Nullable Duration second, Duration fallback) {
+		return (first != null) ? first : (second != null) ? second : fallback;
+	}
+
+}

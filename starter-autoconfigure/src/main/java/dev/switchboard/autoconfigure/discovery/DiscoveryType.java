@@ -1,0 +1,44 @@
+package dev.switchboard.autoconfigure.discovery;
+
+/**
+ * The discovery backends {@code switchboard.discovery.type} can choose.
+ *
+ * @author Switchboard
+ */
+public enum DiscoveryType {
+
+	/** Instances listed in {@code switchboard.discovery.static.services}. */
+	STATIC("static", "org.springframework.cloud:spring-cloud-commons");
+
+	private final String id;
+
+	private final String requiredDependency;
+
+	DiscoveryType(String id, String requiredDependency) {
+		this.id = id;
+		this.requiredDependency = requiredDependency;
+	}
+
+	/**
+	 * The library the backend needs on the classpath, as {@code groupId:artifactId}.
+	 * @return the dependency to add when the backend is missing
+	 */
+	public String requiredDependency() {
+		return this.requiredDependency;
+	}
+
+	/**
+	 * The value as written in configuration.
+	 * @return the configuration value
+	 */
+	public String id() {
+		return this.id;
+	}
+
+	// Spring Boot lists the valid values with toString() when a bad value fails to bind.
+	@Override
+	public String toString() {
+		return this.id;
+	}
+
+}

@@ -1,0 +1,65 @@
+package dev.switchboard.autoconfigure.diagnostics;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatException;
+
+/**
+ * Tests of what a user sees when an application with bad Switchboard properties fails to start.
+ *
+ * @author Switchboard
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class StartupFailureReportTests {
+
+	@Test
+	void unknownDiscoveryTypeReportNamesThePropertyAndTheValidValues(CapturedOutput output) {
+		assertThatException().isThrownBy(() -> start("switchboard.discovery.type=zookeeper"));
+		assertThat(output).contains("APPLICATION FAILED TO START")
+			.contains("Property: switchboard.discovery.type")
+			.contains("Value: \"zookeeper\"")
+			.contains("The following values are valid:")
+			.containsPattern("valid:\\s+static");
+	}
+
+	@Test
+	void nonPositiveTimeoutReportNamesThePropertyAndWhatItAccepts(CapturedOutput output) {
+		assertThatException().isThrownBy(() -> start("switchboard.clients.inventory.timeout.read=-5s"));
+		assertThat(output).contains("APPLICATION FAILED TO START")
+			.contains("Property: switchboard.clients.inventory.timeout.read")
+			.contains("Reason: must be a positive duration")
+			.contains("Update property 'switchboard.clients.inventory.timeout.read' to one of the allowed values");
+	}
+
+	@Test
+	void malformedInstanceUrlReportNamesTheProperty(CapturedOutput output) {
+		assertThatException()
+			.isThrownBy(() -> start("switchboard.discovery.static.services.inventory[0]=ftp://10.0.0.1:21"));
+		assertThat(output).contains("Property: switchboard.discovery.static.services.inventory[0]")
+			.contains("Value: \"ftp://10.0.0.1:21\"")
+			.contains("the URL must start with http:// or https://");
+	}
+
+	private static void start(String property) {
+		new SpringApplicationBuilder(EmptyApplication.class).web(WebApplicationType.NONE)
+			.properties(property)
+			.run()
+			.close();
+	}
+
+	@SpringBootConfiguration
+	@EnableAutoConfiguration
+	static class EmptyApplication {
+
+	}
+
+}

@@ -1,0 +1,116 @@
+package dev.switchboard.autoconfigure.discovery;
+
+import org.junit.jupiter.api.Test;
+
+import dev.switchboard.autoconfigure.diagnostics.InvalidSwitchboardPropertyException;
+import dev.switchboard.core.discovery.CachingServiceDiscovery;
+import dev.switchboard.core.discovery.ServiceDiscovery;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.context.properties.bind.BindException;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.cloud.client.ServiceInstance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for {@link ServiceDiscoveryAutoConfiguration}.
+ *
+ * @author Switchboard
+ */
+class ServiceDiscoveryAutoConfigurationTests {
+
+	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(ServiceDiscoveryAutoConfiguration.class));
+
+	@Test
+	void staticBackendIsTheDefaultAndServesTheListedInstances() {
+		this.contextRunner
+			.withPropertyValues("switchboard.discovery.static.services.inventory[0]=http://127.0.0.1:8081",
+					"switchboard.discovery.static.services.inventory[1]=https://10.0.0.7")
+			.run((context) -> {
+				assertThat(context).hasSingleBean(ServiceDiscovery.class);
+				ServiceDiscovery discovery = context.getBean(ServiceDiscovery.class);
+				assertThat(discovery.backend()).isEqualTo("static");
+				assertThat(discovery.getInstances("inventory")).extracting(ServiceInstance::getHost,
+						ServiceInstance::getPort, ServiceInstance::isSecure)
+					.containsExactly(org.assertj.core.groups.Tuple.tuple("127.0.0.1", 8081, false),
+							org.assertj.core.groups.Tuple.tuple("10.0.0.7", 443, true));
+				assertThat(discovery.getInstances("unknown")).isEmpty();
+			});
+	}
+
+	@Test
+	void cachingDiscoveryIsStoppedWithTheContext() {
+		this.contextRunner.run((context) -> assertThat(context).hasSingleBean(CachingServiceDiscovery.class));
+	}
+
+	@Test
+	void userDefinedDiscoveryWins() {
+		ServiceDiscovery custom = new ServiceDiscovery() {
+			@Override
+			public String backend() {
+				return "custom";
+			}
+
+			@Override
+			public java.util.List<ServiceInstance> getInstances(String serviceId) {
+				return java.util.List.of();
+			}
+		};
+		this.contextRunner.withBean(ServiceDiscovery.class, () -> custom)
+			.run((context) -> assertThat(context.getBean(ServiceDiscovery.class)).isSameAs(custom));
+	}
+
+	@Test
+	void unknownDiscoveryTypeFailsNamingThePropertyAndTheValidValues() {
+		this.contextRunner.withPropertyValues("switchboard.discovery.type=zookeeper").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("zookeeper");
+			BindException bind = findCause(context.getStartupFailure(), BindException.class);
+			assertThat(bind.getProperty().getName().toString()).isEqualTo("switchboard.discovery.type");
+			assertThat(DiscoveryType.values()).extracting(Object::toString).contains("static");
+		});
+	}
+
+	@Test
+	void malformedInstanceUrlFailsNamingTheProperty() {
+		this.contextRunner
+			.withPropertyValues("switchboard.discovery.static.services.inventory[0]=http://127.0.0.1:8081",
+					"switchboard.discovery.static.services.inventory[1]=127.0.0.1:8082")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				InvalidSwitchboardPropertyException ex = findCause(context.getStartupFailure(),
+						InvalidSwitchboardPropertyException.class);
+				assertThat(ex.getProperty()).isEqualTo("switchboard.discovery.static.services.inventory[1]");
+				assertThat(ex.getValue()).isEqualTo("127.0.0.1:8082");
+				assertThat(ex.getMessage()).contains("an absolute http or https URL");
+			});
+	}
+
+	@Test
+	void urlWithoutHostFailsNamingTheProperty() {
+		this.contextRunner.withPropertyValues("switchboard.discovery.static.services.inventory[0]=http:///items")
+			.run((context) -> assertThat(
+					findCause(context.getStartupFailure(), InvalidSwitchboardPropertyException.class).getProperty())
+				.isEqualTo("switchboard.discovery.static.services.inventory[0]"));
+	}
+
+	@Test
+	void nonPositiveRefreshIntervalFailsNamingTheProperty() {
+		this.contextRunner.withPropertyValues("switchboard.discovery.refresh-interval=0s")
+			.run((context) -> assertThat(
+					findCause(context.getStartupFailure(), InvalidSwitchboardPropertyException.class).getProperty())
+				.isEqualTo("switchboard.discovery.refresh-interval"));
+	}
+
+	static <T extends Throwable> T findCause(Throwable failure, Class<T> type) {
+		for (Throwable current = failure; current != null; current = current.getCause()) {
+			if (type.isInstance(current)) {
+				return type.cast(current);
+			}
+		}
+		throw new AssertionError("No " + type.getSimpleName() + " in the cause chain of " + failure, failure);
+	}
+
+}
