@@ -1,0 +1,36 @@
+package dev.switchboard.sample.order;
+
+import dev.switchboard.core.annotation.ServiceClient;
+
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.service.annotation.GetExchange;
+import org.springframework.web.service.annotation.HttpExchange;
+import org.springframework.web.service.annotation.PostExchange;
+
+/**
+ * The inventory service as the order service sees it. No implementation: Switchboard makes this a bean whose
+ * calls go to an instance of {@code inventory} found through discovery.
+ *
+ * @author Switchboard
+ */
+@ServiceClient("inventory")
+@HttpExchange("/items")
+public interface InventoryClient {
+
+	@GetExchange("/{sku}")
+	Item item(@PathVariable String sku);
+
+	@PostExchange("/{sku}/reservations")
+	Reservation reserve(@PathVariable String sku, @RequestBody ReservationRequest request);
+
+	record Item(String sku, int available, String instance) {
+	}
+
+	record ReservationRequest(int quantity) {
+	}
+
+	record Reservation(String sku, int quantity, int remaining, String instance) {
+	}
+
+}
