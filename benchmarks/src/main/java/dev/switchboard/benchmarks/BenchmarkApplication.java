@@ -1,0 +1,263 @@
+package dev.switchboard.benchmarks;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import dev.switchboard.benchmarks.BenchmarkClients.FailoverClient;
+import dev.switchboard.benchmarks.BenchmarkClients.SingleClient;
+import dev.switchboard.benchmarks.BenchmarkClients.SlowP2cClient;
+import dev.switchboard.benchmarks.BenchmarkClients.SlowRoundRobinClient;
+import dev.switchboard.benchmarks.BenchmarkClients.SpringLoadBalancedClient;
+import dev.switchboard.benchmarks.BenchmarkClients.TrioClient;
+import dev.switchboard.benchmarks.ClosedLoop.Result;
+
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
+import org.springframework.boot.http.client.HttpClientSettings;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.web.client.RestClient;
+import org.springframework.web.service.registry.ImportHttpServices;
+
+/**
+ * The benchmark: one JVM, loopback servers, closed-loop client threads, every contender measured in
+ * alternating rounds of the same run so that machine noise hits all of them alike. Prints markdown tables.
+ * <p>
+ * Arguments: {@code --seconds=N} per round (default 2), {@code --rounds=N} (default 5),
+ * {@code --threads=N} (default 8), {@code --transports=jdk,http-components,simple},
+ * {@code --scenarios=overhead,slow,failover}, {@code --out=path}.
+ *
+ * @author Switchboard
+ */
+public final class BenchmarkApplication {
+
+	private final Map<String, String> options;
+
+	private final StringBuilder report = new StringBuilder();
+
+	BenchmarkApplication(Map<String, String> options) {
+		this.options = options;
+	}
+
+	public static void main(String[] args) throws Exception {
+		Map<String, String> options = new LinkedHashMap<>();
+		for (String arg : args) {
+			String[] pair = arg.replaceFirst("^--", "").split("=", 2);
+			options.put(pair[0], (pair.length > 1) ? pair[1] : "true");
+		}
+		new BenchmarkApplication(options).run();
+		System.exit(0);
+	}
+
+	private int intOption(String name, int fallback) {
+		return Integer.parseInt(this.options.getOrDefault(name, String.valueOf(fallback)));
+	}
+
+	private void run() throws Exception {
+		Duration round = Duration.ofSeconds(intOption("seconds", 2));
+		int rounds = intOption("rounds", 5);
+		int threads = intOption("threads", 8);
+		List<String> scenarios = List.of(this.options.getOrDefault("scenarios", "overhead,slow,failover").split(","));
+		List<String> transports = List.of(this.options.getOrDefault("transports", "jdk,http-components,simple").split(","));
+		line("# Switchboard benchmark");
+		line("");
+		line("JVM " + System.getProperty("java.version") + ", " + Runtime.getRuntime().availableProcessors()
+				+ " cores, " + threads + " client threads, " + rounds + " rounds of " + round.toSeconds()
+				+ " s per contender (medians of the rounds), loopback JDK HTTP servers in the same JVM.");
+		try (LoopbackServer a = new LoopbackServer(); LoopbackServer b = new LoopbackServer();
+				LoopbackServer c = new LoopbackServer()) {
+			List<LoopbackServer> trio = List.of(a, b, c);
+			if (scenarios.contains("overhead")) {
+				for (String transport : transports) {
+					overhead(transport, trio, threads, round, rounds);
+				}
+			}
+			if (scenarios.contains("slow")) {
+				slowInstance(transports.get(0), trio, threads, round, rounds);
+			}
+		}
+		if (scenarios.contains("failover")) {
+			failover(transports.get(0), threads);
+		}
+		String out = this.options.get("out");
+		if (out != null) {
+			Files.writeString(Path.of(out), this.report);
+		}
+	}
+
+	private void overhead(String transport, List<LoopbackServer> trio, int threads, Duration round, int rounds)
+			throws Exception {
+		try (ConfigurableApplicationContext context = start(transport, trio, Map.of())) {
+			ClientHttpRequestFactoryBuilder<?> factoryBuilder = context.getBean(ClientHttpRequestFactoryBuilder.class);
+			HttpClientSettings settings = HttpClientSettings.defaults()
+				.withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(10));
+			RestClient raw = RestClient.builder().requestFactory(factoryBuilder.build(settings)).build();
+			String[] urls = trio.stream().map(LoopbackServer::url).toArray(String[]::new);
+			SingleClient single = context.getBean(SingleClient.class);
+			TrioClient switchboardTrio = context.getBean(TrioClient.class);
+			SpringLoadBalancedClient springLb = context.getBean(SpringLoadBalancedClient.class);
+			Map<String, ClosedLoop.Call> contenders = new LinkedHashMap<>();
+			contenders.put("raw RestClient, 1 URL", (i) -> raw.get().uri(urls[0] + "/items/{id}", i).retrieve().body(String.class));
+			contenders.put("Switchboard @ServiceClient, 1 instance", (i) -> single.item(String.valueOf(i)));
+			contenders.put("raw RestClient, 3 URLs by hand", (i) -> raw.get().uri(urls[(int) (i % 3)] + "/items/{id}", i).retrieve().body(String.class));
+			contenders.put("Switchboard @ServiceClient, 3 instances", (i) -> switchboardTrio.item(String.valueOf(i)));
+			contenders.put("Spring HTTP interface + Spring Cloud LoadBalancer, 3", (i) -> springLb.item(String.valueOf(i)));
+			Map<String, List<Result>> results = measure(contenders, threads, round, rounds);
+			line("");
+			line("## Overhead, transport `" + transport + "`");
+			line("");
+			line("| contender | p50 (us) | p99 (us) | calls/s | CPU us/call | errors | p50 ratio | p99 ratio | throughput ratio |");
+			line("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+			Result rawOne = median(results.get("raw RestClient, 1 URL"));
+			Result rawThree = median(results.get("raw RestClient, 3 URLs by hand"));
+			results.forEach((name, list) -> {
+				Result r = median(list);
+				Result base = name.contains("1") ? rawOne : rawThree;
+				line(String.format(Locale.ROOT, "| %s | %.0f | %.0f | %.0f | %.0f | %d | %.2f | %.2f | %.2f |", name,
+						r.p50Micros(), r.p99Micros(), r.throughput(), r.cpuMicrosPerCall(), r.errors(),
+						r.p50Micros() / base.p50Micros(), r.p99Micros() / base.p99Micros(),
+						r.throughput() / base.throughput()));
+			});
+			line("");
+			line("Ratios compare with the raw `RestClient` on the same number of instances (1 or 3).");
+		}
+	}
+
+	private void slowInstance(String transport, List<LoopbackServer> trio, int threads, Duration round, int rounds)
+			throws Exception {
+		trio.get(2).delay(50);
+		try (ConfigurableApplicationContext context = start(transport, trio,
+				Map.of("switchboard.clients.slow-p2c.load-balancer", "p2c-ewma"))) {
+			SlowRoundRobinClient roundRobin = context.getBean(SlowRoundRobinClient.class);
+			SlowP2cClient p2c = context.getBean(SlowP2cClient.class);
+			Map<String, ClosedLoop.Call> contenders = new LinkedHashMap<>();
+			contenders.put("round-robin", (i) -> roundRobin.item(String.valueOf(i)));
+			contenders.put("p2c-ewma", (i) -> p2c.item(String.valueOf(i)));
+			long slowBefore = trio.get(2).requests();
+			Map<String, List<Result>> results = measure(contenders, threads, round, rounds);
+			line("");
+			line("## One slow instance of three (+50 ms), transport `" + transport + "`");
+			line("");
+			line("| balancer | p50 (us) | p99 (us) | calls/s | errors |");
+			line("|---|---:|---:|---:|---:|");
+			results.forEach((name, list) -> {
+				Result r = median(list);
+				line(String.format(Locale.ROOT, "| %s | %.0f | %.0f | %.0f | %d |", name, r.p50Micros(),
+						r.p99Micros(), r.throughput(), r.errors()));
+			});
+			double ratio = median(results.get("p2c-ewma")).p99Micros() / median(results.get("round-robin")).p99Micros();
+			line("");
+			line(String.format(Locale.ROOT, "p2c-ewma p99 / round-robin p99 = %.3f (target <= 0.2); the slow instance "
+					+ "served %d calls in all.", ratio, trio.get(2).requests() - slowBefore));
+		}
+		finally {
+			trio.get(2).delay(0);
+		}
+	}
+
+	private void failover(String transport, int threads) throws Exception {
+		try (LoopbackServer a = new LoopbackServer(); LoopbackServer b = new LoopbackServer();
+				LoopbackServer victim = new LoopbackServer()) {
+			List<LoopbackServer> trio = List.of(a, b, victim);
+			try (ConfigurableApplicationContext context = start(transport, trio, Map.of())) {
+				FailoverClient client = context.getBean(FailoverClient.class);
+				Thread killer = new Thread(() -> {
+					sleep(2000);
+					victim.close();
+				});
+				long[] killedAt = new long[1];
+				killer.start();
+				Result result = ClosedLoop.run((i) -> client.item(String.valueOf(i)), threads, Duration.ofSeconds(6));
+				killer.join();
+				killedAt[0] = victim.lastRequestNanos();
+				line("");
+				line("## One instance of three killed under load (idempotent GETs), transport `" + transport + "`");
+				line("");
+				line("| calls | failed calls | p50 (us) | p99 (us) | calls/s |");
+				line("|---:|---:|---:|---:|---:|");
+				line(String.format(Locale.ROOT, "| %d | %d | %.0f | %.0f | %.0f |", result.calls(), result.errors(),
+						result.p50Micros(), result.p99Micros(), result.throughput()));
+			}
+		}
+	}
+
+	private Map<String, List<Result>> measure(Map<String, ClosedLoop.Call> contenders, int threads, Duration round,
+			int rounds) throws InterruptedException {
+		// One warm-up round per contender, then alternating measured rounds.
+		for (ClosedLoop.Call call : contenders.values()) {
+			ClosedLoop.run(call, threads, round);
+		}
+		Map<String, List<Result>> results = new LinkedHashMap<>();
+		for (int r = 0; r < rounds; r++) {
+			for (Map.Entry<String, ClosedLoop.Call> contender : contenders.entrySet()) {
+				results.computeIfAbsent(contender.getKey(), (k) -> new ArrayList<>())
+					.add(ClosedLoop.run(contender.getValue(), threads, round));
+			}
+		}
+		return results;
+	}
+
+	private static Result median(List<Result> results) {
+		double[] p50 = results.stream().mapToDouble(Result::p50Micros).sorted().toArray();
+		double[] p99 = results.stream().mapToDouble(Result::p99Micros).sorted().toArray();
+		double[] tput = results.stream().mapToDouble(Result::throughput).sorted().toArray();
+		double[] cpu = results.stream().mapToDouble(Result::cpuMicrosPerCall).sorted().toArray();
+		long calls = results.stream().mapToLong(Result::calls).sum();
+		long errors = results.stream().mapToLong(Result::errors).sum();
+		int mid = results.size() / 2;
+		return new Result(p50[mid], p99[mid], tput[mid], calls, errors, cpu[mid]);
+	}
+
+	private ConfigurableApplicationContext start(String transport, List<LoopbackServer> trio,
+			Map<String, Object> extra) {
+		List<String> properties = new ArrayList<>(Arrays.asList("spring.main.banner-mode=off",
+				"logging.level.root=warn", "spring.http.clients.imperative.factory=" + transport,
+				"switchboard.client-defaults.timeout.connect=1s", "switchboard.client-defaults.timeout.read=5s",
+				"switchboard.discovery.static.services.single[0]=" + trio.get(0).url(),
+				"switchboard.clients.slow-rr.service-id=trio", "switchboard.clients.slow-rr.load-balancer=round-robin",
+				"switchboard.clients.slow-p2c.service-id=trio", "switchboard.clients.failover.service-id=trio"));
+		for (int i = 0; i < trio.size(); i++) {
+			properties.add("switchboard.discovery.static.services.trio[" + i + "]=" + trio.get(i).url());
+			properties.add("spring.cloud.discovery.client.simple.instances.springlb[" + i + "].uri=" + trio.get(i).url());
+		}
+		extra.forEach((key, value) -> properties.add(key + "=" + value));
+		return new SpringApplicationBuilder(BenchmarkConfiguration.class).web(WebApplicationType.NONE)
+			.properties(properties.toArray(String[]::new))
+			.run();
+	}
+
+	private void line(String text) {
+		System.out.println(text);
+		this.report.append(text).append('\n');
+	}
+
+	private static void sleep(long millis) {
+		try {
+			Thread.sleep(millis);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	/**
+	 * The Spring application under test: Switchboard's clients are found by scanning this package; the Spring
+	 * Cloud LoadBalancer contender is an {@code @ImportHttpServices} group without a base URL.
+	 */
+	@SpringBootConfiguration
+	@EnableAutoConfiguration
+	@ImportHttpServices(group = "springlb", types = SpringLoadBalancedClient.class)
+	static class BenchmarkConfiguration {
+
+	}
+
+}
