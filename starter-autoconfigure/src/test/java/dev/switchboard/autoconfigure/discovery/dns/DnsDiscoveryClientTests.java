@@ -149,7 +149,8 @@ class DnsDiscoveryClientTests {
 		// NXDOMAIN: the name does not exist.
 		assertThat(client.getInstances("no-such-service")).isEmpty();
 		// NOERROR without records: the name exists, but has no SRV record.
-		DnsDiscoveryClient byHostName = new DnsDiscoveryClient(settings(Mode.SRV).withSrvNameTemplate("{service}.{domain}"));
+		DnsDiscoveryClient byHostName = new DnsDiscoveryClient(
+				settings(Mode.SRV).withSrvNameTemplate("{service}.{domain}"));
 		assertThat(byHostName.getInstances("plain-host")).isEmpty();
 	}
 
