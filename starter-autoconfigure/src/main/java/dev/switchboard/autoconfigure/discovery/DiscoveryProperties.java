@@ -1,8 +1,10 @@
 package dev.switchboard.autoconfigure.discovery;
 
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,6 +13,7 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 import dev.switchboard.autoconfigure.diagnostics.InvalidSwitchboardPropertyException;
+import dev.switchboard.autoconfigure.discovery.dns.DnsDiscoverySettings;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -48,15 +51,21 @@ public class DiscoveryProperties {
 	private final Static staticBackend;
 
 	/**
+	 * DNS backend: instances from SRV or A/AAAA records.
+	 */
+	private final Dns dns;
+
+	/**
 	 * Creates the discovery properties, rejecting values Switchboard cannot use.
 	 * @param type the backend
 	 * @param refreshInterval time between refreshes
 	 * @param maxStale how long last known instances stay in use during an outage
 	 * @param staticBackend the static backend's settings
+	 * @param dns the DNS backend's settings
 	 */
 	public DiscoveryProperties(@DefaultValue("static") DiscoveryType type,
 			@DefaultValue("10s") Duration refreshInterval, @DefaultValue("5m") Duration maxStale,
-			@Name("static") @Nullable Static staticBackend) {
+			@Name("static") @Nullable Static staticBackend, @DefaultValue Dns dns) {
 		this.type = type;
 		this.refreshInterval = requirePositive(PREFIX + ".refresh-interval", refreshInterval);
 		if (maxStale.isNegative()) {
@@ -65,6 +74,15 @@ public class DiscoveryProperties {
 		}
 		this.maxStale = maxStale;
 		this.staticBackend = (staticBackend != null) ? staticBackend : new Static(null);
+		this.dns = dns;
+	}
+
+	/**
+	 * The DNS backend's settings.
+	 * @return the DNS settings
+	 */
+	public Dns getDns() {
+		return this.dns;
 	}
 
 	/**
@@ -132,7 +150,7 @@ public class DiscoveryProperties {
 					copy.put(serviceId, List.copyOf(urls));
 					for (int i = 0; i < urls.size(); i++) {
 						String property = PREFIX + ".static.services." + serviceId + "[" + i + "]";
-						parsed.computeIfAbsent(serviceId, (id) -> new java.util.ArrayList<>())
+						parsed.computeIfAbsent(serviceId, (id) -> new ArrayList<>())
 							.add(parseInstanceUrl(property, urls.get(i)));
 					}
 				});
@@ -180,6 +198,235 @@ public class DiscoveryProperties {
 						allowed);
 			}
 			return uri;
+		}
+
+	}
+
+	/**
+	 * DNS backend: the instances of a service are the SRV records of its name (Kubernetes headless services,
+	 * Consul's DNS interface) or the A/AAAA records of its name (Docker and compose networks).
+	 */
+	public static class Dns {
+
+		private static final String DNS_PREFIX = PREFIX + ".dns";
+
+		/**
+		 * Which records describe a service: 'srv' (SRV records, then the targets' A/AAAA records) or 'a' (the
+		 * A and AAAA records of the service name, on the configured port).
+		 */
+		private final DnsDiscoverySettings.Mode mode;
+
+		/**
+		 * DNS servers as host:port (IP addresses), asked in order. Empty means the system's resolvers.
+		 */
+		private final List<String> servers;
+
+		/**
+		 * Domain appended to service names, such as 'default.svc.cluster.local' or 'service.consul'.
+		 */
+		private final @Nullable String domain;
+
+		/**
+		 * Name of the SRV record of a service, with the placeholders {service}, {portName}, {protocol} and
+		 * {domain}.
+		 */
+		private final String srvNameTemplate;
+
+		/**
+		 * Port name in the SRV name (the port's name in a Kubernetes Service).
+		 */
+		private final String portName;
+
+		/**
+		 * Protocol in the SRV name.
+		 */
+		private final String protocol;
+
+		/**
+		 * Port of every address in 'a' mode.
+		 */
+		private final int port;
+
+		/**
+		 * Longest time for one DNS lookup, over all servers and retries.
+		 */
+		private final Duration queryTimeout;
+
+		/**
+		 * Whether instances are called over https.
+		 */
+		private final boolean secure;
+
+		private final DnsDiscoverySettings settings;
+
+		/**
+		 * Creates the DNS settings, rejecting values the DNS backend cannot use.
+		 * @param mode which records describe a service
+		 * @param servers DNS servers as host:port
+		 * @param domain domain appended to service names
+		 * @param srvNameTemplate SRV name template
+		 * @param portName port name in the SRV name
+		 * @param protocol protocol in the SRV name
+		 * @param port port in 'a' mode
+		 * @param queryTimeout lookup timeout
+		 * @param secure whether to call over https
+		 */
+		public Dns(@DefaultValue("srv") DnsDiscoverySettings.Mode mode, @Nullable List<String> servers,
+				@Nullable String domain, @DefaultValue(DnsDiscoverySettings.DEFAULT_SRV_NAME_TEMPLATE) String srvNameTemplate,
+				@DefaultValue("http") String portName, @DefaultValue("tcp") String protocol,
+				@DefaultValue("80") int port, @DefaultValue("2s") Duration queryTimeout,
+				@DefaultValue("false") boolean secure) {
+			this.mode = mode;
+			this.servers = (servers != null) ? List.copyOf(servers) : List.of();
+			this.domain = domain;
+			this.srvNameTemplate = srvNameTemplate;
+			this.portName = portName;
+			this.protocol = protocol;
+			if (port < 1 || port > 65535) {
+				throw new InvalidSwitchboardPropertyException(DNS_PREFIX + ".port", port, "not a valid port",
+						"a port between 1 and 65535");
+			}
+			this.port = port;
+			this.queryTimeout = requirePositive(DNS_PREFIX + ".query-timeout", queryTimeout);
+			this.secure = secure;
+			List<InetSocketAddress> addresses = new ArrayList<>();
+			for (int i = 0; i < this.servers.size(); i++) {
+				addresses.add(parseServer(DNS_PREFIX + ".servers[" + i + "]", this.servers.get(i)));
+			}
+			try {
+				this.settings = new DnsDiscoverySettings(mode, addresses, domain, srvNameTemplate, portName, protocol,
+						port, queryTimeout, secure);
+			}
+			catch (IllegalArgumentException ex) {
+				String property = ex.getMessage().startsWith("srvNameTemplate") ? ".srv-name-template"
+						: ex.getMessage().startsWith("portName") ? ".port-name"
+								: ex.getMessage().startsWith("protocol") ? ".protocol" : "";
+				throw new InvalidSwitchboardPropertyException(DNS_PREFIX + property, null, ex.getMessage(), null);
+			}
+		}
+
+		private static InetSocketAddress parseServer(String property, String server) {
+			String allowed = "an IP address with an optional port, such as 10.96.0.10:53 or [fd00::10]:53";
+			String host = server.trim();
+			int port = 53;
+			int colon = host.lastIndexOf(':');
+			if (host.startsWith("[")) {
+				int end = host.indexOf(']');
+				if (end < 0) {
+					throw new InvalidSwitchboardPropertyException(property, server, "unbalanced brackets", allowed);
+				}
+				if (end + 1 < host.length() && host.charAt(end + 1) == ':') {
+					port = parsePort(property, server, host.substring(end + 2), allowed);
+				}
+				host = host.substring(1, end);
+			}
+			else if (colon > 0 && host.indexOf(':') == colon) {
+				port = parsePort(property, server, host.substring(colon + 1), allowed);
+				host = host.substring(0, colon);
+			}
+			if (!isIpLiteral(host)) {
+				throw new InvalidSwitchboardPropertyException(property, server,
+						"a DNS server must be given as an IP address (a name would need DNS to be found)", allowed);
+			}
+			return new InetSocketAddress(host, port);
+		}
+
+		private static int parsePort(String property, String server, String text, String allowed) {
+			try {
+				int port = Integer.parseInt(text);
+				if (port >= 1 && port <= 65535) {
+					return port;
+				}
+			}
+			catch (NumberFormatException ex) {
+				// reported below
+			}
+			throw new InvalidSwitchboardPropertyException(property, server, "not a valid port: '" + text + "'",
+					allowed);
+		}
+
+		private static boolean isIpLiteral(String host) {
+			return host.matches("\\d{1,3}(\\.\\d{1,3}){3}") || (host.contains(":") && host.matches("[0-9a-fA-F:.]+"));
+		}
+
+		/**
+		 * Which records describe a service.
+		 * @return the mode
+		 */
+		public DnsDiscoverySettings.Mode getMode() {
+			return this.mode;
+		}
+
+		/**
+		 * DNS servers as configured.
+		 * @return the servers
+		 */
+		public List<String> getServers() {
+			return this.servers;
+		}
+
+		/**
+		 * Domain appended to service names.
+		 * @return the domain, or {@code null}
+		 */
+		public @Nullable String getDomain() {
+			return this.domain;
+		}
+
+		/**
+		 * SRV name template.
+		 * @return the template
+		 */
+		public String getSrvNameTemplate() {
+			return this.srvNameTemplate;
+		}
+
+		/**
+		 * Port name in the SRV name.
+		 * @return the port name
+		 */
+		public String getPortName() {
+			return this.portName;
+		}
+
+		/**
+		 * Protocol in the SRV name.
+		 * @return the protocol
+		 */
+		public String getProtocol() {
+			return this.protocol;
+		}
+
+		/**
+		 * Port in 'a' mode.
+		 * @return the port
+		 */
+		public int getPort() {
+			return this.port;
+		}
+
+		/**
+		 * Lookup timeout.
+		 * @return the timeout
+		 */
+		public Duration getQueryTimeout() {
+			return this.queryTimeout;
+		}
+
+		/**
+		 * Whether instances are called over https.
+		 * @return whether to use https
+		 */
+		public boolean isSecure() {
+			return this.secure;
+		}
+
+		/**
+		 * The settings of the DNS discovery client.
+		 * @return the validated settings
+		 */
+		public DnsDiscoverySettings toSettings() {
+			return this.settings;
 		}
 
 	}

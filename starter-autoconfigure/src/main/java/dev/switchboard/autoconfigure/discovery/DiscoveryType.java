@@ -8,7 +8,10 @@ package dev.switchboard.autoconfigure.discovery;
 public enum DiscoveryType {
 
 	/** Instances listed in {@code switchboard.discovery.static.services}. */
-	STATIC("static", "org.springframework.cloud:spring-cloud-commons");
+	STATIC("static", "org.springframework.cloud:spring-cloud-commons"),
+
+	/** SRV or A/AAAA records from DNS: Kubernetes headless services, Docker networks, Consul's DNS interface. */
+	DNS("dns", "dnsjava:dnsjava");
 
 	private final String id;
 

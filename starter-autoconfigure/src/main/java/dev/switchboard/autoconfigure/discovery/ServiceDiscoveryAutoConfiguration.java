@@ -24,6 +24,7 @@ import org.springframework.cloud.client.discovery.simple.SimpleDiscoveryClient;
 import org.springframework.cloud.client.discovery.simple.SimpleDiscoveryProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 
 /**
  * Auto-configuration of the {@link ServiceDiscovery} that Switchboard's clients read: the backend chosen by
@@ -34,6 +35,7 @@ import org.springframework.context.annotation.Configuration;
 @AutoConfiguration
 @ConditionalOnClass(DiscoveryClient.class)
 @EnableConfigurationProperties(DiscoveryProperties.class)
+@Import(DnsDiscoveryBackendConfiguration.class)
 public final class ServiceDiscoveryAutoConfiguration {
 
 	@Bean(destroyMethod = "close")

@@ -1,13 +1,19 @@
 package dev.switchboard.autoconfigure.discovery;
 
+import java.net.InetSocketAddress;
+
 import org.junit.jupiter.api.Test;
+import org.xbill.DNS.Resolver;
 
 import dev.switchboard.autoconfigure.diagnostics.InvalidSwitchboardPropertyException;
+import dev.switchboard.autoconfigure.discovery.dns.DnsDiscoveryClient;
+import dev.switchboard.autoconfigure.discovery.dns.DnsDiscoverySettings;
 import dev.switchboard.core.discovery.CachingServiceDiscovery;
 import dev.switchboard.core.discovery.ServiceDiscovery;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.properties.bind.BindException;
+import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.cloud.client.ServiceInstance;
 
@@ -102,6 +108,57 @@ class ServiceDiscoveryAutoConfigurationTests {
 			.run((context) -> assertThat(
 					findCause(context.getStartupFailure(), InvalidSwitchboardPropertyException.class).getProperty())
 				.isEqualTo("switchboard.discovery.refresh-interval"));
+	}
+
+	@Test
+	void dnsBackendIsConfiguredFromProperties() {
+		this.contextRunner
+			.withPropertyValues("switchboard.discovery.type=dns", "switchboard.discovery.dns.mode=a",
+					"switchboard.discovery.dns.servers=127.0.0.1:5353,[::1]", "switchboard.discovery.dns.domain=svc.local",
+					"switchboard.discovery.dns.port=8080", "switchboard.discovery.dns.query-timeout=750ms")
+			.run((context) -> {
+				DiscoveryBackend backend = context.getBean(DiscoveryBackend.class);
+				assertThat(backend.name()).isEqualTo("dns");
+				assertThat(backend.discoveryClient()).isInstanceOf(DnsDiscoveryClient.class);
+				DnsDiscoverySettings settings = ((DnsDiscoveryClient) backend.discoveryClient()).getSettings();
+				assertThat(settings.mode()).isEqualTo(DnsDiscoverySettings.Mode.A);
+				assertThat(settings.servers()).containsExactly(new InetSocketAddress("127.0.0.1", 5353),
+						new InetSocketAddress("::1", 53));
+				assertThat(settings.hostName("inventory")).isEqualTo("inventory.svc.local");
+				assertThat(settings.port()).isEqualTo(8080);
+				assertThat(settings.queryTimeout()).hasMillis(750);
+				assertThat(context.getBean(ServiceDiscovery.class).backend()).isEqualTo("dns");
+			});
+	}
+
+	@Test
+	void dnsBackendWithoutDnsjavaFailsNamingTheDependency() {
+		this.contextRunner.withClassLoader(new FilteredClassLoader(Resolver.class))
+			.withPropertyValues("switchboard.discovery.type=dns")
+			.run((context) -> {
+				InvalidSwitchboardPropertyException ex = findCause(context.getStartupFailure(),
+						InvalidSwitchboardPropertyException.class);
+				assertThat(ex.getProperty()).isEqualTo("switchboard.discovery.type");
+				assertThat(ex.getMessage()).contains("add dnsjava:dnsjava");
+			});
+	}
+
+	@Test
+	void dnsServerGivenByNameFailsNamingTheProperty() {
+		this.contextRunner
+			.withPropertyValues("switchboard.discovery.type=dns", "switchboard.discovery.dns.servers=10.0.0.2,dns.local:53")
+			.run((context) -> assertThat(
+					findCause(context.getStartupFailure(), InvalidSwitchboardPropertyException.class).getProperty())
+				.isEqualTo("switchboard.discovery.dns.servers[1]"));
+	}
+
+	@Test
+	void srvTemplateWithoutServiceFailsNamingTheProperty() {
+		this.contextRunner
+			.withPropertyValues("switchboard.discovery.type=dns", "switchboard.discovery.dns.srv-name-template=_http._tcp")
+			.run((context) -> assertThat(
+					findCause(context.getStartupFailure(), InvalidSwitchboardPropertyException.class).getProperty())
+				.isEqualTo("switchboard.discovery.dns.srv-name-template"));
 	}
 
 	static <T extends Throwable> T findCause(Throwable failure, Class<T> type) {

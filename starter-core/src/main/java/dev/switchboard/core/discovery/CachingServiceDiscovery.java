@@ -34,6 +34,8 @@ public final class CachingServiceDiscovery implements ServiceDiscovery, AutoClos
 
 	private static final Log logger = LogFactory.getLog(CachingServiceDiscovery.class);
 
+	private static final Duration MIN_TTL = Duration.ofSeconds(1);
+
 	private final DiscoveryClient backendClient;
 
 	private final String backend;
@@ -87,9 +89,8 @@ public final class CachingServiceDiscovery implements ServiceDiscovery, AutoClos
 				thread.setDaemon(true);
 				return thread;
 			});
-			long millis = this.refreshInterval.toMillis();
-			executor.scheduleWithFixedDelay(this::refreshSafely, millis, millis, TimeUnit.MILLISECONDS);
 			this.scheduler = executor;
+			scheduleNextRefresh(executor);
 		}
 	}
 
@@ -169,6 +170,34 @@ public final class CachingServiceDiscovery implements ServiceDiscovery, AutoClos
 				refresh(serviceId);
 			}
 		}
+	}
+
+	private void scheduleNextRefresh(ScheduledExecutorService executor) {
+		if (!executor.isShutdown()) {
+			executor.schedule(() -> {
+				refreshSafely();
+				scheduleNextRefresh(executor);
+			}, nextRefreshDelay().toMillis(), TimeUnit.MILLISECONDS);
+		}
+	}
+
+	/**
+	 * The time until the next refresh: the refresh interval, or the shortest TTL the backend reported when that
+	 * is shorter. TTLs under a second (DNS servers such as dnsmasq and Docker's answer with TTL 0) mean "do not
+	 * cache" rather than "ask continuously", so they do not shorten the interval.
+	 * @return the delay before the next refresh
+	 */
+	Duration nextRefreshDelay() {
+		Duration delay = this.refreshInterval;
+		if (this.backendClient instanceof TtlReporting ttls) {
+			for (String serviceId : this.entries.keySet()) {
+				Duration ttl = ttls.lastTtl(serviceId).orElse(null);
+				if (ttl != null && ttl.compareTo(MIN_TTL) >= 0 && ttl.compareTo(delay) < 0) {
+					delay = ttl;
+				}
+			}
+		}
+		return delay;
 	}
 
 	private void refreshSafely() {

@@ -37,6 +37,8 @@ import org.xbill.DNS.SimpleResolver;
 import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
 
+import dev.switchboard.core.discovery.TtlReporting;
+
 import org.springframework.cloud.client.ServiceInstance;
 import org.springframework.cloud.client.discovery.DiscoveryClient;
 
@@ -59,7 +61,7 @@ import org.springframework.cloud.client.discovery.DiscoveryClient;
  *
  * @author Switchboard
  */
-public class DnsDiscoveryClient implements DiscoveryClient {
+public class DnsDiscoveryClient implements DiscoveryClient, TtlReporting {
 
 	private static final String DESCRIPTION = "Switchboard DNS Discovery Client";
 
@@ -165,6 +167,7 @@ public class DnsDiscoveryClient implements DiscoveryClient {
 	 * @param serviceId the service id
 	 * @return the TTL, or empty when the service was not looked up yet or the answer carried none
 	 */
+	@Override
 	public Optional<Duration> lastTtl(String serviceId) {
 		return Optional.ofNullable(this.lastTtls.get(serviceId));
 	}
