@@ -9,7 +9,7 @@ import java.lang.annotation.Target;
 /**
  * Marks a client method as safe to repeat, so a failed attempt may be retried (or hedged) on another instance
  * even though its HTTP method is not idempotent by definition (for example a {@code POST} carrying an
- * idempotency key). GET, HEAD, PUT, DELETE and OPTIONS are idempotent without it.
+ * idempotency key). GET, HEAD, PUT, DELETE, OPTIONS and TRACE are idempotent without it.
  *
  * @author Switchboard
  */
