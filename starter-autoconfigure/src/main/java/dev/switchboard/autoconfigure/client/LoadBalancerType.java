@@ -3,6 +3,8 @@ package dev.switchboard.autoconfigure.client;
 import java.util.function.Supplier;
 
 import dev.switchboard.core.balancer.LoadBalancer;
+import dev.switchboard.core.balancer.P2cEwmaLoadBalancer;
+import dev.switchboard.core.balancer.RandomLoadBalancer;
 import dev.switchboard.core.balancer.RoundRobinLoadBalancer;
 
 /**
@@ -13,7 +15,16 @@ import dev.switchboard.core.balancer.RoundRobinLoadBalancer;
 public enum LoadBalancerType {
 
 	/** Takes the instances in turn. */
-	ROUND_ROBIN("round-robin", RoundRobinLoadBalancer::new);
+	ROUND_ROBIN("round-robin", RoundRobinLoadBalancer::new),
+
+	/** Picks an instance at random. */
+	RANDOM("random", RandomLoadBalancer::new),
+
+	/**
+	 * Power of two choices: of two random instances, the one with the lower peak-EWMA latency times
+	 * in-flight calls. Slow or failing instances lose traffic within a few calls.
+	 */
+	P2C_EWMA("p2c-ewma", P2cEwmaLoadBalancer::new);
 
 	private final String id;
 

@@ -1,14 +1,22 @@
 package dev.switchboard.autoconfigure.client;
 
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
 import dev.switchboard.autoconfigure.client.rest.ServiceClientHttpServiceGroupConfigurer;
 import dev.switchboard.autoconfigure.discovery.ServiceDiscoveryAutoConfiguration;
 import dev.switchboard.core.annotation.ServiceClient;
+import dev.switchboard.core.discovery.CachingServiceDiscovery;
 import dev.switchboard.core.discovery.ServiceDiscovery;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
 import org.springframework.boot.http.client.HttpClientSettings;
@@ -38,19 +46,45 @@ import org.springframework.web.client.RestClient;
 @Import(ServiceClientsRegistrar.class)
 public final class ServiceClientAutoConfiguration {
 
+	/** Name of the executor running the attempts of hedged calls. */
+	public static final String HEDGE_EXECUTOR_BEAN_NAME = "switchboardHedgeExecutor";
+
 	@Bean
 	ServiceClientHttpServiceGroupConfigurer switchboardServiceClientGroupConfigurer(
 			@Qualifier(ServiceClientRegistry.BEAN_NAME) ServiceClientRegistry registry,
 			ServiceClientProperties properties, ObjectProvider<ServiceDiscovery> discovery,
 			ResourceLoader resourceLoader, ObjectProvider<ClientHttpRequestFactoryBuilder<?>> requestFactoryBuilder,
 			ObjectProvider<SslBundles> sslBundles, ObjectProvider<HttpClientSettings> httpClientSettings,
-			ObjectProvider<HttpServiceClientProperties> bootProperties) {
+			ObjectProvider<HttpServiceClientProperties> bootProperties, ServiceClientRuntimes runtimes,
+			@Qualifier(HEDGE_EXECUTOR_BEAN_NAME) ExecutorService hedgeExecutor) {
 		ClientHttpRequestFactoryBuilder<?> builder = requestFactoryBuilder
 			.getIfAvailable(() -> ClientHttpRequestFactoryBuilder.detect(resourceLoader.getClassLoader()));
 		HttpClientSettingsPropertyMapper mapper = new HttpClientSettingsPropertyMapper(sslBundles.getIfAvailable(),
 				httpClientSettings.getIfAvailable());
 		return new ServiceClientHttpServiceGroupConfigurer(registry, properties, discovery.getObject(), builder, mapper,
-				bootProperties.getIfAvailable());
+				bootProperties.getIfAvailable(), runtimes, hedgeExecutor, resourceLoader.getClassLoader());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ServiceClientRuntimes switchboardServiceClientRuntimes(ObjectProvider<ServiceDiscovery> discovery) {
+		ServiceClientRuntimes runtimes = new ServiceClientRuntimes();
+		if (discovery.getIfAvailable() instanceof CachingServiceDiscovery caching) {
+			caching.addListener(runtimes);
+		}
+		return runtimes;
+	}
+
+	@Bean(name = HEDGE_EXECUTOR_BEAN_NAME, destroyMethod = "shutdownNow")
+	ExecutorService switchboardHedgeExecutor() {
+		// Hedged attempts block on I/O, so the pool grows with demand; idle threads die after a minute.
+		AtomicInteger threads = new AtomicInteger();
+		return new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
+				(runnable) -> {
+					Thread thread = new Thread(runnable, "switchboard-hedge-" + threads.incrementAndGet());
+					thread.setDaemon(true);
+					return thread;
+				});
 	}
 
 	@Bean

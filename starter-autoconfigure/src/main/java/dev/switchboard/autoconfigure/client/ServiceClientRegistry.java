@@ -1,10 +1,16 @@
 package dev.switchboard.autoconfigure.client;
 
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.util.ClassUtils;
 
 /**
  * The {@code @ServiceClient} interfaces of the application, by client name. Filled while bean definitions are
@@ -30,6 +36,20 @@ public final class ServiceClientRegistry {
 	 */
 	public boolean contains(String clientName) {
 		return this.interfacesByClient.containsKey(clientName);
+	}
+
+	/**
+	 * The interfaces of one client.
+	 * @param clientName the client name
+	 * @param classLoader the class loader to load them with
+	 * @return the interfaces, empty if there is no such client
+	 */
+	public List<Class<?>> getInterfaces(String clientName, @Nullable ClassLoader classLoader) {
+		List<Class<?>> types = new ArrayList<>();
+		for (String name : this.interfacesByClient.getOrDefault(clientName, Set.of())) {
+			types.add(ClassUtils.resolveClassName(name, classLoader));
+		}
+		return types;
 	}
 
 	/**

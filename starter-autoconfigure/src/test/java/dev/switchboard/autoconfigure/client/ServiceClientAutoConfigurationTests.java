@@ -124,7 +124,7 @@ class ServiceClientAutoConfigurationTests {
 				assertThat(settings.serviceId()).isEqualTo("catalog-v2");
 				assertThat(settings.connectTimeout()).hasMillis(150);
 				assertThat(settings.readTimeout()).hasSeconds(3);
-				assertThat(settings.loadBalancer()).isEqualTo(LoadBalancerType.ROUND_ROBIN);
+				assertThat(settings.loadBalancer()).isEqualTo(LoadBalancerType.P2C_EWMA);
 				assertThat(settings.url()).isNull();
 			});
 	}

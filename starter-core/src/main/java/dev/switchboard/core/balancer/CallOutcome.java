@@ -23,7 +23,10 @@ public enum CallOutcome {
 	CONNECT_FAILURE(true),
 
 	/** Any other I/O failure while talking to the instance. */
-	IO_FAILURE(true);
+	IO_FAILURE(true),
+
+	/** The attempt was abandoned because another attempt of the same call answered first (hedging). */
+	CANCELLED(false);
 
 	private final boolean instanceFailure;
 

@@ -3,18 +3,29 @@ package dev.switchboard.autoconfigure.client.rest;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
 
+import dev.switchboard.autoconfigure.client.ClientStatistics;
+import dev.switchboard.autoconfigure.client.MethodPolicy;
+import dev.switchboard.autoconfigure.client.ServiceClientRuntime;
 import dev.switchboard.core.balancer.CallOutcome;
 import dev.switchboard.core.balancer.LoadBalancer;
+import dev.switchboard.core.balancer.OutlierDetector;
 import dev.switchboard.core.discovery.NoInstanceAvailableException;
 import dev.switchboard.core.discovery.ServiceDiscovery;
+import dev.switchboard.core.resilience.Idempotency;
 
 import org.springframework.cloud.client.ServiceInstance;
 import org.springframework.http.HttpRequest;
-import org.springframework.http.HttpStatusCode;
 import org.springframework.http.client.ClientHttpRequestExecution;
 import org.springframework.http.client.ClientHttpRequestInterceptor;
 import org.springframework.http.client.ClientHttpResponse;
@@ -23,12 +34,21 @@ import org.springframework.web.client.ResourceAccessException;
 
 /**
  * Sends each call of one service client to an instance of its service: reads the instances from discovery,
- * lets the client's balancer choose, rewrites {@code http://<client>/path} to that instance, and reports the
- * outcome back to the balancer. One interceptor per client, so nothing is looked up per call.
+ * skips ejected ones, lets the client's balancer choose, rewrites {@code http://<client>/path} to that instance,
+ * and reports every attempt's latency and outcome to the balancer and the outlier detector.
+ * <p>
+ * Idempotent calls that fail with a connection failure, a timeout, an I/O error or a retryable status are tried
+ * again on another instance, with jittered exponential backoff, while the client's retry budget allows. Hedged
+ * methods send a second attempt to another instance when the first is slow; the first answer wins.
+ * <p>
+ * Written by hand because Spring Cloud LoadBalancer's interceptors offer neither per-call outcome feedback,
+ * nor retry budgets, nor hedging, and Spring's {@code @Retryable} cannot move a call to another instance.
  *
  * @author Switchboard
  */
 final class ServiceCallInterceptor implements ClientHttpRequestInterceptor {
+
+	private final ServiceClientRuntime client;
 
 	private final String serviceId;
 
@@ -36,14 +56,24 @@ final class ServiceCallInterceptor implements ClientHttpRequestInterceptor {
 
 	private final LoadBalancer balancer;
 
+	private final @Nullable OutlierDetector outliers;
+
 	private final @Nullable Duration readTimeout;
 
-	ServiceCallInterceptor(String serviceId, ServiceDiscovery discovery, LoadBalancer balancer,
-			@Nullable Duration readTimeout) {
-		this.serviceId = serviceId;
+	private final Executor hedgeExecutor;
+
+	private final ClientStatistics statistics;
+
+	ServiceCallInterceptor(ServiceClientRuntime client, ServiceDiscovery discovery, @Nullable Duration readTimeout,
+			Executor hedgeExecutor) {
+		this.client = client;
+		this.serviceId = client.getSettings().serviceId();
 		this.discovery = discovery;
-		this.balancer = balancer;
+		this.balancer = client.getBalancer();
+		this.outliers = client.getOutlierDetector();
 		this.readTimeout = readTimeout;
+		this.hedgeExecutor = hedgeExecutor;
+		this.statistics = client.getStatistics();
 	}
 
 	@Override
@@ -53,48 +83,332 @@ final class ServiceCallInterceptor implements ClientHttpRequestInterceptor {
 		if (instances.isEmpty()) {
 			throw new NoInstanceAvailableException(this.serviceId, this.discovery.backend(), null);
 		}
-		ServiceInstance instance = this.balancer.choose(instances);
-		URI target = InstanceUris.resolve(request.getURI(), instance);
-		this.balancer.onStart(instance);
-		long start = System.nanoTime();
-		CallOutcome outcome = CallOutcome.IO_FAILURE;
-		try {
-			ClientHttpResponse response = execution.execute(new RoutedRequest(request, target), body);
-			outcome = outcomeOf(response.getStatusCode());
-			return response;
+		MethodPolicy policy = policyOf(request);
+		this.statistics.call();
+		this.client.getRetryBudget().deposit();
+		if (policy.hedged() && instances.size() > 1) {
+			Duration delay = hedgeDelay();
+			if (delay != null) {
+				return hedged(request, body, execution, policy, instances, delay);
+			}
 		}
-		catch (IOException ex) {
-			outcome = IoFailures.classify(ex);
-			throw translate(request, instance, outcome, ex);
+		return withRetries(request, body, execution, policy, instances, null);
+	}
+
+	private MethodPolicy policyOf(HttpRequest request) {
+		Object policy = request.getAttributes().get(MethodPolicy.ATTRIBUTE);
+		if (policy instanceof MethodPolicy methodPolicy) {
+			return methodPolicy;
 		}
-		finally {
-			this.balancer.onComplete(instance, System.nanoTime() - start, outcome);
+		String method = request.getMethod().name();
+		return new MethodPolicy(method, method, Idempotency.isIdempotent(method), null, false);
+	}
+
+	private ClientHttpResponse withRetries(HttpRequest request, byte[] body, ClientHttpRequestExecution execution,
+			MethodPolicy policy, List<ServiceInstance> instances, @Nullable List<ServiceInstance> alreadyTried)
+			throws IOException {
+		int maxAttempts = policy.idempotent() ? this.client.getSettings().retry().maxAttempts() : 1;
+		List<ServiceInstance> tried = alreadyTried;
+		for (int attempt = 1;; attempt++) {
+			ServiceInstance instance = choose(instances, tried);
+			Attempt result = attempt(request, body, execution, policy, instance, attempt, maxAttempts);
+			if (!result.retryable() || attempt >= maxAttempts || !withdraw()) {
+				return result.get();
+			}
+			this.statistics.retry();
+			result.discard();
+			if (tried == null) {
+				tried = new ArrayList<>(maxAttempts);
+			}
+			tried.add(instance);
+			if (!sleep(this.client.getBackoff().delay(attempt))) {
+				return result.get();
+			}
 		}
 	}
 
-	private static CallOutcome outcomeOf(HttpStatusCode status) {
-		if (status.is5xxServerError()) {
-			return CallOutcome.SERVER_ERROR;
+	private ClientHttpResponse hedged(HttpRequest request, byte[] body, ClientHttpRequestExecution execution,
+			MethodPolicy policy, List<ServiceInstance> instances, Duration delay) throws IOException {
+		HedgeRace race = new HedgeRace(this.statistics);
+		ServiceInstance first = choose(instances, null);
+		race.start(this.hedgeExecutor, () -> attempt(request, body, execution, policy, first, 1, 2));
+		Attempt result = race.await(delay);
+		if (result == null) {
+			if (withdraw()) {
+				this.statistics.hedge();
+				ServiceInstance second = choose(instances, List.of(first));
+				race.start(this.hedgeExecutor, () -> attempt(request, body, execution, policy, second, 2, 2));
+			}
+			result = race.await(null);
 		}
-		return status.is4xxClientError() ? CallOutcome.CLIENT_ERROR : CallOutcome.SUCCESS;
+		if (result.retryable()) {
+			// Every hedged attempt failed in a retryable way: fall back to ordinary retries elsewhere.
+			result.discard();
+			return withRetries(request, body, execution, policy, instances, new ArrayList<>(race.instances()));
+		}
+		return result.get();
+	}
+
+	private boolean withdraw() {
+		if (this.client.getRetryBudget().tryWithdraw()) {
+			return true;
+		}
+		this.statistics.budgetRefusal();
+		return false;
+	}
+
+	private ServiceInstance choose(List<ServiceInstance> instances, @Nullable List<ServiceInstance> tried) {
+		List<ServiceInstance> candidates = (this.outliers != null) ? this.outliers.filter(instances) : instances;
+		if (tried != null && !tried.isEmpty()) {
+			List<ServiceInstance> untried = new ArrayList<>(candidates);
+			untried.removeIf((instance) -> containsKey(tried, instance));
+			if (untried.isEmpty()) {
+				untried = new ArrayList<>(instances);
+				untried.removeIf((instance) -> containsKey(tried, instance));
+			}
+			if (!untried.isEmpty()) {
+				candidates = untried;
+			}
+		}
+		return this.balancer.choose(candidates);
+	}
+
+	private static boolean containsKey(List<ServiceInstance> instances, ServiceInstance candidate) {
+		String key = LoadBalancer.key(candidate);
+		for (ServiceInstance instance : instances) {
+			if (LoadBalancer.key(instance).equals(key)) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	private Attempt attempt(HttpRequest request, byte[] body, ClientHttpRequestExecution execution,
+			MethodPolicy policy, ServiceInstance instance, int attempt, int maxAttempts) {
+		URI target = InstanceUris.resolve(request.getURI(), instance);
+		this.statistics.attempt();
+		this.balancer.onStart(instance);
+		long start = System.nanoTime();
+		Duration previousTimeout = AttemptTimeout.set(policy.readTimeout());
+		try {
+			ClientHttpResponse response = execution.execute(new RoutedRequest(request, target), body);
+			int status = response.getStatusCode().value();
+			CallOutcome outcome = (status >= 500) ? CallOutcome.SERVER_ERROR
+					: (status >= 400) ? CallOutcome.CLIENT_ERROR : CallOutcome.SUCCESS;
+			boolean retryable = outcome == CallOutcome.SERVER_ERROR
+					&& this.client.getSettings().retry().statuses().contains(status);
+			return completed(instance, start, outcome, new Attempt(instance, response, null, outcome, retryable));
+		}
+		catch (IOException ex) {
+			CallOutcome outcome = IoFailures.classify(ex);
+			if (Thread.currentThread().isInterrupted() && outcome != CallOutcome.CONNECT_FAILURE) {
+				outcome = CallOutcome.CANCELLED;
+			}
+			ResourceAccessException failure = translate(request, instance, outcome, ex, policy, attempt, maxAttempts);
+			return completed(instance, start, outcome,
+					new Attempt(instance, null, failure, outcome, outcome != CallOutcome.CANCELLED));
+		}
+		catch (RuntimeException ex) {
+			return completed(instance, start, CallOutcome.IO_FAILURE,
+					new Attempt(instance, null, ex, CallOutcome.IO_FAILURE, false));
+		}
+		finally {
+			AttemptTimeout.set(previousTimeout);
+		}
+	}
+
+	private Attempt completed(ServiceInstance instance, long start, CallOutcome outcome, Attempt attempt) {
+		long latency = System.nanoTime() - start;
+		this.balancer.onComplete(instance, latency, outcome);
+		if (this.outliers != null && outcome != CallOutcome.CANCELLED) {
+			this.outliers.record(instance, outcome);
+		}
+		if (outcome == CallOutcome.SUCCESS || outcome == CallOutcome.CLIENT_ERROR) {
+			this.client.getLatencies().record(latency);
+		}
+		return attempt;
+	}
+
+	private @Nullable Duration hedgeDelay() {
+		Duration fixed = this.client.getSettings().hedge().delay();
+		return (fixed != null) ? fixed : this.client.getLatencies().percentile();
 	}
 
 	private ResourceAccessException translate(HttpRequest request, ServiceInstance instance, CallOutcome outcome,
-			IOException ex) {
+			IOException ex, MethodPolicy policy, int attempt, int maxAttempts) {
 		String call = request.getMethod() + " " + request.getURI().getRawPath() + " to service '" + this.serviceId
-				+ "' at " + LoadBalancer.key(instance);
+				+ "' at " + LoadBalancer.key(instance) + ((maxAttempts > 1) ? " (attempt " + attempt + " of "
+						+ maxAttempts + ")" : "");
 		if (outcome == CallOutcome.TIMEOUT) {
-			String limit = (this.readTimeout != null) ? " within the read timeout of " + this.readTimeout.toMillis()
-					+ "ms" : " in time";
+			Duration timeout = (policy.readTimeout() != null) ? policy.readTimeout() : this.readTimeout;
+			String limit = (timeout != null) ? " within the read timeout of " + timeout.toMillis() + "ms" : " in time";
 			return new ServiceCallTimeoutException(call + " got no response" + limit, ex);
 		}
 		String what = (outcome == CallOutcome.CONNECT_FAILURE) ? "Could not connect for " : "I/O error on ";
 		return new ResourceAccessException(what + call + ": " + ex.getMessage(), ex);
 	}
 
+	private static boolean sleep(Duration delay) {
+		try {
+			Thread.sleep(delay.toMillis(), delay.toNanosPart() % 1_000_000);
+			return true;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return false;
+		}
+	}
+
 	@Override
 	public String toString() {
 		return "ServiceCallInterceptor[service=" + this.serviceId + ", balancer=" + this.balancer + "]";
+	}
+
+	/**
+	 * The result of one attempt: a response, or the failure to report if it is the last attempt.
+	 */
+	private static final class Attempt {
+
+		private final ServiceInstance instance;
+
+		private final @Nullable ClientHttpResponse response;
+
+		private final @Nullable RuntimeException failure;
+
+		private final CallOutcome outcome;
+
+		private final boolean retryable;
+
+		Attempt(ServiceInstance instance, @Nullable ClientHttpResponse response, @Nullable RuntimeException failure,
+				CallOutcome outcome, boolean retryable) {
+			this.instance = instance;
+			this.response = response;
+			this.failure = failure;
+			this.outcome = outcome;
+			this.retryable = retryable;
+		}
+
+		ServiceInstance instance() {
+			return this.instance;
+		}
+
+		boolean retryable() {
+			return this.retryable;
+		}
+
+		ClientHttpResponse get() {
+			if (this.response != null) {
+				return this.response;
+			}
+			throw (this.failure != null) ? this.failure
+					: new ResourceAccessException("No response from " + LoadBalancer.key(this.instance));
+		}
+
+		/** Drops a response that will not be used, returning its connection. */
+		void discard() {
+			if (this.response != null) {
+				this.response.close();
+			}
+		}
+
+		@Override
+		public String toString() {
+			return "Attempt[" + LoadBalancer.key(this.instance) + ", " + this.outcome + "]";
+		}
+
+	}
+
+	/**
+	 * Attempts of one hedged call racing each other. The first useful answer decides the call; a retryable
+	 * failure decides it only when no other attempt is still running. Attempts that finish after the decision
+	 * close their response so the connection goes back to the pool, and running losers are interrupted.
+	 */
+	private static final class HedgeRace {
+
+		private final CompletableFuture<Attempt> decided = new CompletableFuture<>();
+
+		private final List<Thread> runners = new ArrayList<>(2);
+
+		private final List<ServiceInstance> instances = new ArrayList<>(2);
+
+		private int running;
+
+		private @Nullable Attempt lastFailure;
+
+		private final ClientStatistics statistics;
+
+		HedgeRace(ClientStatistics statistics) {
+			this.statistics = statistics;
+		}
+
+		synchronized List<ServiceInstance> instances() {
+			return List.copyOf(this.instances);
+		}
+
+		void start(Executor executor, Supplier<Attempt> attempt) {
+			synchronized (this) {
+				this.running++;
+			}
+			executor.execute(() -> {
+				synchronized (this) {
+					if (this.decided.isDone()) {
+						this.running--;
+						this.statistics.cancelled();
+						return;
+					}
+					this.runners.add(Thread.currentThread());
+				}
+				finished(attempt.get());
+			});
+		}
+
+		private void finished(Attempt result) {
+			boolean keep = true;
+			synchronized (this) {
+				this.running--;
+				this.runners.remove(Thread.currentThread());
+				this.instances.add(result.instance());
+				if (this.decided.isDone()) {
+					keep = false;
+				}
+				else if (!result.retryable() || this.running == 0) {
+					this.decided.complete(result);
+					this.runners.forEach(Thread::interrupt);
+				}
+				else {
+					this.lastFailure = result;
+				}
+			}
+			// Clear an interrupt aimed at this attempt so the pooled thread starts its next task clean.
+			Thread.interrupted();
+			if (!keep) {
+				this.statistics.cancelled();
+				result.discard();
+			}
+		}
+
+		/**
+		 * Waits for the decision.
+		 * @param timeout how long to wait, or {@code null} to wait until decided
+		 * @return the deciding attempt, or {@code null} if the time ran out first
+		 */
+		@Nullable Attempt await(@Nullable Duration timeout) {
+			try {
+				return (timeout != null) ? this.decided.get(timeout.toNanos(), TimeUnit.NANOSECONDS)
+						: this.decided.get();
+			}
+			catch (TimeoutException ex) {
+				return null;
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new ResourceAccessException("Interrupted while waiting for a hedged service call");
+			}
+			catch (ExecutionException ex) {
+				throw new IllegalStateException("Hedged service call failed unexpectedly", ex.getCause());
+			}
+		}
+
 	}
 
 	private static final class RoutedRequest extends HttpRequestWrapper {

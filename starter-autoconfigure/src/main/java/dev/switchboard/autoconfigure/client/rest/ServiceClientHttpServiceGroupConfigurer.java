@@ -1,12 +1,17 @@
 package dev.switchboard.autoconfigure.client.rest;
 
 import java.time.Duration;
+import java.util.concurrent.Executor;
 
 import org.jspecify.annotations.Nullable;
 
 import dev.switchboard.autoconfigure.client.ClientSettings;
+import dev.switchboard.autoconfigure.client.MethodPolicies;
+import dev.switchboard.autoconfigure.client.MethodPolicy;
 import dev.switchboard.autoconfigure.client.ServiceClientProperties;
 import dev.switchboard.autoconfigure.client.ServiceClientRegistry;
+import dev.switchboard.autoconfigure.client.ServiceClientRuntime;
+import dev.switchboard.autoconfigure.client.ServiceClientRuntimes;
 import dev.switchboard.core.discovery.ServiceDiscovery;
 
 import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
@@ -14,6 +19,7 @@ import org.springframework.boot.http.client.HttpClientSettings;
 import org.springframework.boot.http.client.autoconfigure.HttpClientProperties;
 import org.springframework.boot.http.client.autoconfigure.HttpClientSettingsPropertyMapper;
 import org.springframework.boot.http.client.autoconfigure.service.HttpServiceClientProperties;
+import org.springframework.http.client.ClientHttpRequestFactory;
 import org.springframework.http.client.ClientHttpRequestInterceptor;
 import org.springframework.util.StringUtils;
 import org.springframework.web.client.RestClient;
@@ -55,6 +61,12 @@ public final class ServiceClientHttpServiceGroupConfigurer implements RestClient
 
 	private final @Nullable HttpServiceClientProperties bootProperties;
 
+	private final ServiceClientRuntimes runtimes;
+
+	private final Executor hedgeExecutor;
+
+	private final @Nullable ClassLoader classLoader;
+
 	/**
 	 * Creates a configurer.
 	 * @param registry the service clients of the application
@@ -63,16 +75,23 @@ public final class ServiceClientHttpServiceGroupConfigurer implements RestClient
 	 * @param requestFactoryBuilder builds each client's transport
 	 * @param settingsMapper maps Spring Boot's HTTP client properties to settings
 	 * @param bootProperties Spring Boot's {@code spring.http.serviceclient.*} properties, if any
+	 * @param runtimes the runtimes of the service clients
+	 * @param hedgeExecutor runs the attempts of hedged calls
+	 * @param classLoader loads the client interfaces
 	 */
 	public ServiceClientHttpServiceGroupConfigurer(ServiceClientRegistry registry, ServiceClientProperties properties,
 			ServiceDiscovery discovery, ClientHttpRequestFactoryBuilder<?> requestFactoryBuilder,
-			HttpClientSettingsPropertyMapper settingsMapper, @Nullable HttpServiceClientProperties bootProperties) {
+			HttpClientSettingsPropertyMapper settingsMapper, @Nullable HttpServiceClientProperties bootProperties,
+			ServiceClientRuntimes runtimes, Executor hedgeExecutor, @Nullable ClassLoader classLoader) {
 		this.registry = registry;
 		this.properties = properties;
 		this.discovery = discovery;
 		this.requestFactoryBuilder = requestFactoryBuilder;
 		this.settingsMapper = settingsMapper;
 		this.bootProperties = bootProperties;
+		this.runtimes = runtimes;
+		this.hedgeExecutor = hedgeExecutor;
+		this.classLoader = classLoader;
 	}
 
 	@Override
@@ -82,16 +101,43 @@ public final class ServiceClientHttpServiceGroupConfigurer implements RestClient
 
 	@Override
 	public void configureGroups(Groups<RestClient.Builder> groups) {
-		groups.filter((group) -> this.registry.contains(group.name())).forEachClient(this::configure);
+		Groups<RestClient.Builder> serviceClients = groups.filter((group) -> this.registry.contains(group.name()));
+		serviceClients.forEachClient(this::configure);
+		// Each call carries its method's policy (idempotency, timeout, hedging) to the interceptor.
+		serviceClients.forEachProxyFactory((group, factory) -> {
+			MethodPolicies policies = runtime(group.name()).getPolicies();
+			factory.httpRequestValuesProcessor((method, parameters, arguments, values) -> {
+				MethodPolicy policy = policies.get(method);
+				if (policy != null) {
+					values.addAttribute(MethodPolicy.ATTRIBUTE, policy);
+				}
+			});
+		});
+	}
+
+	private ServiceClientRuntime runtime(String name) {
+		return this.runtimes.getOrCreate(name, (client) -> {
+			ClientSettings settings = this.properties.resolve(client);
+			return new ServiceClientRuntime(settings,
+					MethodPolicies.of(settings, this.registry.getInterfaces(client, this.classLoader)));
+		});
 	}
 
 	private void configure(HttpServiceGroup group, RestClient.Builder builder) {
-		ClientSettings settings = this.properties.resolve(group.name());
+		ServiceClientRuntime runtime = runtime(group.name());
+		ClientSettings settings = runtime.getSettings();
 		HttpClientProperties bootGroup = (this.bootProperties != null) ? this.bootProperties.get(group.name()) : null;
 		HttpClientSettings transport = this.settingsMapper.map(bootGroup);
 		Duration connect = firstNonNull(settings.connectTimeout(), transport.connectTimeout(), DEFAULT_CONNECT_TIMEOUT);
 		Duration read = firstNonNull(settings.readTimeout(), transport.readTimeout(), DEFAULT_READ_TIMEOUT);
-		builder.requestFactory(this.requestFactoryBuilder.build(transport.withTimeouts(connect, read)));
+		HttpClientSettings clientTransport = transport.withTimeouts(connect, read);
+		ClientHttpRequestFactory requestFactory = this.requestFactoryBuilder.build(clientTransport);
+		boolean methodTimeouts = runtime.getPolicies().asMap().values().stream().anyMatch((p) -> p.readTimeout() != null);
+		if (methodTimeouts) {
+			requestFactory = new AttemptTimeout.Factory(requestFactory,
+					(timeout) -> this.requestFactoryBuilder.build(clientTransport.withReadTimeout(timeout)));
+		}
+		builder.requestFactory(requestFactory);
 		builder.requestInterceptors((interceptors) -> interceptors
 			.removeIf(ServiceClientHttpServiceGroupConfigurer::isSpringCloudLoadBalancer));
 		if (settings.url() != null) {
@@ -100,8 +146,7 @@ public final class ServiceClientHttpServiceGroupConfigurer implements RestClient
 		else if (bootGroup == null || !StringUtils.hasText(bootGroup.getBaseUrl())) {
 			// The host is the client name; the interceptor replaces scheme, host and port on every call.
 			builder.baseUrl("http://" + group.name());
-			builder.requestInterceptor(new ServiceCallInterceptor(settings.serviceId(), this.discovery,
-					settings.loadBalancer().create(), read));
+			builder.requestInterceptor(new ServiceCallInterceptor(runtime, this.discovery, read, this.hedgeExecutor));
 		}
 	}
 

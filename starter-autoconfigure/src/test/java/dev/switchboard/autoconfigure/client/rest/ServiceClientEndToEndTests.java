@@ -52,6 +52,7 @@ class ServiceClientEndToEndTests {
 			.properties("switchboard.discovery.static.services.inventory[0]=" + first.url(),
 					"switchboard.discovery.static.services.inventory[1]=" + second.url(),
 					"switchboard.clients.inventory.timeout.read=300ms",
+					"switchboard.clients.inventory.load-balancer=round-robin",
 					"switchboard.clients.inventory.timeout.connect=500ms",
 					"spring.http.serviceclient.inventory.default-header.X-Team=orders",
 					"switchboard.clients.pinned.url=" + fixed.url(),

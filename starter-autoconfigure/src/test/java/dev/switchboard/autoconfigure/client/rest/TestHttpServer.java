@@ -33,6 +33,10 @@ final class TestHttpServer implements AutoCloseable {
 
 	private final AtomicInteger requests = new AtomicInteger();
 
+	private volatile int status = 200;
+
+	private volatile long delayMillis;
+
 	TestHttpServer(String name) throws IOException {
 		this.name = name;
 		this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -53,12 +57,27 @@ final class TestHttpServer implements AutoCloseable {
 		return this.requests.get();
 	}
 
+	/** Makes every answer carry this status. */
+	TestHttpServer status(int status) {
+		this.status = status;
+		return this;
+	}
+
+	/** Makes every answer wait this long. */
+	TestHttpServer delay(long millis) {
+		this.delayMillis = millis;
+		return this;
+	}
+
 	private void handle(HttpExchange exchange) throws IOException {
 		this.requests.incrementAndGet();
 		String path = exchange.getRequestURI().getRawPath();
 		String sku = path.substring("/items/".length());
 		if (sku.equals("slow")) {
 			sleep(2000);
+		}
+		if (this.delayMillis > 0) {
+			sleep(this.delayMillis);
 		}
 		String team = exchange.getRequestHeaders().getFirst("X-Team");
 		String query = exchange.getRequestURI().getRawQuery();
@@ -67,7 +86,7 @@ final class TestHttpServer implements AutoCloseable {
 				+ exchange.getRequestMethod() + "\",\"team\":" + quote(team) + ",\"query\":" + quote(query)
 				+ ",\"body\":" + quote(body.isEmpty() ? null : body.replace("\"", "'")) + "}";
 		byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
-		int status = sku.equals("missing") ? 404 : 200;
+		int status = sku.equals("missing") ? 404 : this.status;
 		exchange.getResponseHeaders().set("Content-Type", "application/json");
 		exchange.sendResponseHeaders(status, bytes.length);
 		try (OutputStream out = exchange.getResponseBody()) {

@@ -1,0 +1,138 @@
+package dev.switchboard.autoconfigure.client;
+
+import java.util.List;
+
+import org.jspecify.annotations.Nullable;
+
+import dev.switchboard.autoconfigure.client.ClientSettings.OutlierSettings;
+import dev.switchboard.autoconfigure.client.ClientSettings.RetrySettings;
+import dev.switchboard.core.balancer.LoadBalancer;
+import dev.switchboard.core.balancer.OutlierDetector;
+import dev.switchboard.core.balancer.P2cEwmaLoadBalancer;
+import dev.switchboard.core.resilience.Backoff;
+import dev.switchboard.core.resilience.LatencyTracker;
+import dev.switchboard.core.resilience.RetryBudget;
+
+import org.springframework.cloud.client.ServiceInstance;
+
+/**
+ * The live state of one service client: its balancer, outlier detector, retry budget, backoff, latency
+ * tracker and method policies. Shared by the transports and read by the actuator endpoint.
+ *
+ * @author Switchboard
+ */
+public final class ServiceClientRuntime {
+
+	private final ClientSettings settings;
+
+	private final LoadBalancer balancer;
+
+	private final @Nullable OutlierDetector outlierDetector;
+
+	private final RetryBudget retryBudget;
+
+	private final Backoff backoff;
+
+	private final LatencyTracker latencies;
+
+	private final MethodPolicies policies;
+
+	private final ClientStatistics statistics = new ClientStatistics();
+
+	/**
+	 * Creates the runtime of a client from its settings.
+	 * @param settings the client's settings
+	 * @param policies the policies of its methods
+	 */
+	public ServiceClientRuntime(ClientSettings settings, MethodPolicies policies) {
+		this.settings = settings;
+		this.policies = policies;
+		this.balancer = settings.loadBalancer().create();
+		OutlierSettings outlier = settings.outlier();
+		this.outlierDetector = outlier.enabled() ? new OutlierDetector(new OutlierDetector.Config(
+				outlier.consecutiveFailures(), outlier.ejection(), outlier.maxEjection(), outlier.maxEjectedPercent()))
+				: null;
+		RetrySettings retry = settings.retry();
+		this.retryBudget = new RetryBudget(retry.budgetWindow(), retry.budgetMinPerSecond(), retry.budgetPercent());
+		this.backoff = new Backoff(retry.backoff(), retry.multiplier(), retry.maxBackoff());
+		this.latencies = new LatencyTracker(1024, settings.hedge().percentile());
+	}
+
+	/**
+	 * The client's settings.
+	 * @return the settings
+	 */
+	public ClientSettings getSettings() {
+		return this.settings;
+	}
+
+	/**
+	 * The client's load balancer.
+	 * @return the balancer
+	 */
+	public LoadBalancer getBalancer() {
+		return this.balancer;
+	}
+
+	/**
+	 * The client's outlier detector.
+	 * @return the detector, or {@code null} when ejection is off
+	 */
+	public @Nullable OutlierDetector getOutlierDetector() {
+		return this.outlierDetector;
+	}
+
+	/**
+	 * The client's retry budget (hedges draw from it too).
+	 * @return the budget
+	 */
+	public RetryBudget getRetryBudget() {
+		return this.retryBudget;
+	}
+
+	/**
+	 * The client's retry backoff.
+	 * @return the backoff
+	 */
+	public Backoff getBackoff() {
+		return this.backoff;
+	}
+
+	/**
+	 * The client's recent call latencies.
+	 * @return the tracker
+	 */
+	public LatencyTracker getLatencies() {
+		return this.latencies;
+	}
+
+	/**
+	 * The policies of the client's methods.
+	 * @return the policies
+	 */
+	public MethodPolicies getPolicies() {
+		return this.policies;
+	}
+
+	/**
+	 * Counters of the client's calls.
+	 * @return the statistics
+	 */
+	public ClientStatistics getStatistics() {
+		return this.statistics;
+	}
+
+	/**
+	 * Forgets per-instance state of instances discovery no longer lists.
+	 * @param instances the current instances
+	 */
+	public void retainInstances(List<ServiceInstance> instances) {
+		if (this.balancer instanceof P2cEwmaLoadBalancer p2c) {
+			p2c.retainAll(instances);
+		}
+		if (this.outlierDetector != null) {
+			this.outlierDetector.retainAll(instances);
+		}
+	}
+
+}
