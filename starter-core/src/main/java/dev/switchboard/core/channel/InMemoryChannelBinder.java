@@ -2,6 +2,7 @@ package dev.switchboard.core.channel;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -60,7 +61,8 @@ public final class InMemoryChannelBinder implements ChannelBinder {
 	 * Creates a binder without subscriptions.
 	 */
 	public InMemoryChannelBinder() {
-		this.timer = Executors.newSingleThreadScheduledExecutor((runnable) -> daemon(runnable, "switchboard-memory-timer"));
+		this.timer = Executors
+			.newSingleThreadScheduledExecutor((runnable) -> daemon(runnable, "switchboard-memory-timer"));
 	}
 
 	@Override
@@ -71,7 +73,7 @@ public final class InMemoryChannelBinder implements ChannelBinder {
 	@Override
 	public CompletableFuture<Void> send(ChannelDestination destination, Message message) {
 		if (this.closed) {
-			return CompletableFuture.failedFuture(new IllegalStateException("The in-memory channel binder is closed"));
+			return CompletableFuture.failedFuture(closedException());
 		}
 		Topic topic = this.topics.get(destination.name());
 		if (topic == null || !topic.deliver(message)) {
@@ -86,7 +88,7 @@ public final class InMemoryChannelBinder implements ChannelBinder {
 	public Subscription subscribe(ChannelDestination destination, String group, MessageHandler handler,
 			ConsumerSettings settings) {
 		if (this.closed) {
-			throw new IllegalStateException("The in-memory channel binder is closed");
+			throw closedException();
 		}
 		if (group.isBlank()) {
 			throw new IllegalArgumentException("group must not be blank but was '" + group + "'");
@@ -115,7 +117,7 @@ public final class InMemoryChannelBinder implements ChannelBinder {
 		}
 		catch (RejectedExecutionException ex) {
 			this.pendingReplies.remove(correlationId);
-			return CompletableFuture.failedFuture(new IllegalStateException("The in-memory channel binder is closed"));
+			return CompletableFuture.failedFuture(closedException());
 		}
 		send(destination, message).whenComplete((ignored, failure) -> {
 			if (failure != null && this.pendingReplies.remove(correlationId, reply)) {
@@ -133,8 +135,7 @@ public final class InMemoryChannelBinder implements ChannelBinder {
 		}
 		this.topics.clear();
 		this.timer.shutdownNow();
-		this.pendingReplies.values()
-			.forEach((reply) -> reply.completeExceptionally(new IllegalStateException("The in-memory channel binder is closed")));
+		this.pendingReplies.values().forEach((reply) -> reply.completeExceptionally(closedException()));
 		this.pendingReplies.clear();
 	}
 
@@ -147,6 +148,10 @@ public final class InMemoryChannelBinder implements ChannelBinder {
 		if (pending != null) {
 			pending.complete(reply.mutate().header(Message.CORRELATION_ID_HEADER, correlationId).build());
 		}
+	}
+
+	private static IllegalStateException closedException() {
+		return new IllegalStateException("The in-memory channel binder is closed");
 	}
 
 	private Thread daemon(Runnable runnable, String name) {
@@ -182,7 +187,7 @@ public final class InMemoryChannelBinder implements ChannelBinder {
 		 * @return whether any group received it
 		 */
 		boolean deliver(Message message) {
-			Map<String, List<Member>> groups = new java.util.LinkedHashMap<>();
+			Map<String, List<Member>> groups = new LinkedHashMap<>();
 			for (Member member : this.members) {
 				groups.computeIfAbsent(member.group, (group) -> new ArrayList<>()).add(member);
 			}
