@@ -7,6 +7,7 @@ import java.util.Set;
 import dev.switchboard.core.annotation.ChannelClient;
 
 import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.annotation.AnnotatedBeanDefinition;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.beans.factory.support.BeanDefinitionRegistry;
@@ -54,12 +55,13 @@ final class ChannelClientBeans {
 	}
 
 	/**
-	 * Registers one client bean, named after the interface, unless one is registered already (the interface
-	 * may be both scanned and listed).
+	 * Registers one client bean, named after the interface, unless the interface is registered already (it may
+	 * be both scanned and listed) or the application defines its own bean of that type (a stub, say).
 	 */
 	static void register(BeanDefinitionRegistry registry, BeanFactory beanFactory, Class<?> type) {
 		String beanName = type.getName();
-		if (registry.containsBeanDefinition(beanName)) {
+		if (registry.containsBeanDefinition(beanName) || (beanFactory instanceof ListableBeanFactory listable
+				&& listable.getBeanNamesForType(type, true, false).length > 0)) {
 			return;
 		}
 		RootBeanDefinition definition = new RootBeanDefinition(type);

@@ -63,7 +63,7 @@ final class ListenerMethod implements MessageHandler {
 			.map(Class::getSimpleName)
 			.collect(Collectors.joining(", ", "(", ")"));
 		if (annotation.channel().isBlank()) {
-			throw invalid(description, "names no channel in @ChannelListener");
+			throw invalid(description, "@ChannelListener names no channel");
 		}
 		Parameter[] parameters = method.getParameters();
 		Type[] genericTypes = method.getGenericParameterTypes();
@@ -108,12 +108,12 @@ final class ListenerMethod implements MessageHandler {
 			}
 		}
 		if (payloadIndex < 0 && !rawMessage) {
-			throw invalid(description, "has no payload parameter");
+			throw invalid(description, "no parameter is the payload");
 		}
 		Class<?> returnType = method.getReturnType();
 		if (Future.class.isAssignableFrom(returnType)) {
-			throw invalid(description, "returns " + returnType.getName() + "; a listener replies synchronously,"
-					+ " return the reply itself");
+			throw invalid(description, "the return type " + returnType.getName() + " is not supported; a listener"
+					+ " replies synchronously, so return the reply itself");
 		}
 		boolean replies = returnType != void.class && returnType != Void.class;
 		Method invocable = AopUtils.selectInvocableMethod(method, bean.getClass());
@@ -161,7 +161,7 @@ final class ListenerMethod implements MessageHandler {
 	}
 
 	private static IllegalStateException invalid(String description, String problem) {
-		return new IllegalStateException("Invalid @ChannelListener method " + description + ": it " + problem);
+		return new IllegalStateException("Invalid @ChannelListener method " + description + ": " + problem);
 	}
 
 	@Override

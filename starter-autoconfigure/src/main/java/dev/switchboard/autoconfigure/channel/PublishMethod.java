@@ -60,11 +60,11 @@ final class PublishMethod {
 		String description = describe(type, method);
 		Publish publish = AnnotatedElementUtils.findMergedAnnotation(method, Publish.class);
 		if (publish == null) {
-			throw invalid(description, "is not annotated with @Publish; every abstract method of a @ChannelClient"
-					+ " interface publishes on a channel");
+			throw invalid(description, "the method is not annotated with @Publish; every abstract method of a"
+					+ " @ChannelClient interface publishes on a channel");
 		}
 		if (publish.channel().isBlank()) {
-			throw invalid(description, "names no channel in @Publish");
+			throw invalid(description, "@Publish names no channel");
 		}
 		int payloadIndex = -1;
 		int keyIndex = -1;
@@ -102,7 +102,7 @@ final class PublishMethod {
 			}
 		}
 		if (payloadIndex < 0) {
-			throw invalid(description, "has no payload parameter");
+			throw invalid(description, "no parameter is the payload");
 		}
 		Kind kind;
 		Type replyType = null;
@@ -115,15 +115,16 @@ final class PublishMethod {
 			if (!(genericReturnType instanceof ParameterizedType parameterized)
 					|| parameterized.getActualTypeArguments()[0] instanceof java.lang.reflect.WildcardType
 					|| parameterized.getActualTypeArguments()[0] instanceof java.lang.reflect.TypeVariable) {
-				throw invalid(description, "returns " + genericReturnType + "; declare CompletableFuture<Void> to"
-						+ " publish or CompletableFuture<T> for a reply of type T");
+				throw invalid(description, "the return type " + genericReturnType + " is ambiguous; declare"
+						+ " CompletableFuture<Void> to publish or CompletableFuture<T> for a reply of type T");
 			}
 			Type argument = parameterized.getActualTypeArguments()[0];
 			kind = (argument == Void.class) ? Kind.SEND_ASYNC : Kind.REQUEST_ASYNC;
 			replyType = (argument == Void.class) ? null : argument;
 		}
 		else if (Future.class.isAssignableFrom(returnType)) {
-			throw invalid(description, "returns " + returnType.getName() + "; only CompletableFuture is supported");
+			throw invalid(description,
+					"the return type " + returnType.getName() + " is not supported; use CompletableFuture");
 		}
 		else {
 			kind = Kind.REQUEST;
@@ -216,7 +217,7 @@ final class PublishMethod {
 	}
 
 	private static IllegalStateException invalid(String description, String problem) {
-		return new IllegalStateException("Invalid @Publish method " + description + ": it " + problem);
+		return new IllegalStateException("Invalid @Publish method " + description + ": " + problem);
 	}
 
 	@Override

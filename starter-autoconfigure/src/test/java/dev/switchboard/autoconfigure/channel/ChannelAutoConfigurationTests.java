@@ -213,6 +213,15 @@ class ChannelAutoConfigurationTests {
 	}
 
 	@Test
+	void applicationBeanOfTheClientTypeReplacesTheProxy() {
+		ScannedEvents stub = (note) -> {
+		};
+		this.contextRunner.withBean(ScannedEvents.class, () -> stub)
+			.withUserConfiguration(ScannedConfiguration.class)
+			.run((context) -> assertThat(context).getBean(ScannedEvents.class).isSameAs(stub));
+	}
+
+	@Test
 	void listenersAreUnsubscribedWhenTheContextCloses() {
 		this.contextRunner.withUserConfiguration(OrderConfiguration.class).run((context) -> {
 			ChannelListenerRegistry registry = context.getBean(ChannelListenerRegistry.class);
