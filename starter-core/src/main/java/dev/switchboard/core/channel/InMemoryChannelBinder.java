@@ -6,10 +6,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -33,8 +35,8 @@ import org.jspecify.annotations.Nullable;
  * {@link DeadLetterHeaders};</li>
  * <li>requests are answered by the first handler that returns a reply.</li>
  * </ul>
- * Messages are not persisted: a message sent to a destination without subscriptions is dropped, and messages
- * queued for a closed subscription are lost.
+ * Messages are not persisted: a message sent to a destination without subscriptions is dropped (a dead letter
+ * with an error log), and closing a subscription lets the messages in flight finish but drops those queued.
  *
  * @author Switchboard
  */
@@ -44,6 +46,9 @@ public final class InMemoryChannelBinder implements ChannelBinder {
 	public static final String NAME = "memory";
 
 	private static final Log logger = LogFactory.getLog(InMemoryChannelBinder.class);
+
+	/** How long closing a subscription waits for the messages in flight. */
+	private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
 	private final String replyAddress = "memory:" + UUID.randomUUID();
 
@@ -222,6 +227,11 @@ public final class InMemoryChannelBinder implements ChannelBinder {
 
 		private final ExecutorService[] consumers;
 
+		private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
+
+		// Counted down by close(), waking consumers that wait out a backoff.
+		private final CountDownLatch closing = new CountDownLatch(1);
+
 		private volatile boolean active = true;
 
 		Member(ChannelDestination destination, String group, MessageHandler handler, ConsumerSettings settings) {
@@ -233,7 +243,11 @@ public final class InMemoryChannelBinder implements ChannelBinder {
 			for (int i = 0; i < this.consumers.length; i++) {
 				String name = "switchboard-memory-" + destination.name() + "-" + group + "-"
 						+ InMemoryChannelBinder.this.threadCount.incrementAndGet();
-				this.consumers[i] = Executors.newSingleThreadExecutor((runnable) -> daemon(runnable, name));
+				this.consumers[i] = Executors.newSingleThreadExecutor((runnable) -> {
+					Thread thread = daemon(runnable, name);
+					this.threads.add(thread);
+					return thread;
+				});
 			}
 		}
 
@@ -286,13 +300,16 @@ public final class InMemoryChannelBinder implements ChannelBinder {
 			}
 		}
 
+		/**
+		 * Waits out a backoff.
+		 * @return {@code false} when the subscription was closed meanwhile: the in-memory broker does not keep
+		 * the message
+		 */
 		private boolean sleep(Duration delay) {
 			try {
-				Thread.sleep(delay.toMillis());
-				return true;
+				return !this.closing.await(delay.toMillis(), TimeUnit.MILLISECONDS);
 			}
 			catch (InterruptedException ex) {
-				// Interrupted by close(): the in-memory broker does not keep the message.
 				Thread.currentThread().interrupt();
 				return false;
 			}
@@ -305,9 +322,15 @@ public final class InMemoryChannelBinder implements ChannelBinder {
 						failure);
 				return;
 			}
-			logger.warn("Moving " + context.getMessage() + " to '" + deadLetter.name() + "' after attempt "
+			Topic topic = InMemoryChannelBinder.this.topics.get(deadLetter.name());
+			if (topic == null || !topic.deliver(DeadLetterHeaders.deadLetter(context, failure))) {
+				// Nothing keeps a dead letter nobody consumes: say so loudly rather than lose it quietly.
+				logger.error("Dropping " + context.getMessage() + " of " + context + ": no subscription on the"
+						+ " dead-letter destination '" + deadLetter.name() + "'", failure);
+				return;
+			}
+			logger.warn("Moved " + context.getMessage() + " to '" + deadLetter.name() + "' after attempt "
 					+ context.getDeliveryAttempt() + ": " + failure);
-			send(deadLetter, DeadLetterHeaders.deadLetter(context, failure));
 		}
 
 		@Override
@@ -316,12 +339,29 @@ public final class InMemoryChannelBinder implements ChannelBinder {
 				return;
 			}
 			this.active = false;
+			this.closing.countDown();
 			Topic topic = InMemoryChannelBinder.this.topics.get(this.destination.name());
 			if (topic != null) {
 				topic.remove(this);
 			}
+			// Like a broker's listener container: let messages in flight finish, drop those still queued.
 			for (ExecutorService consumer : this.consumers) {
-				consumer.shutdownNow();
+				consumer.shutdown();
+			}
+			if (this.threads.contains(Thread.currentThread())) {
+				return;
+			}
+			long deadline = System.nanoTime() + CLOSE_TIMEOUT.toNanos();
+			for (ExecutorService consumer : this.consumers) {
+				try {
+					if (!consumer.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+						consumer.shutdownNow();
+					}
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+					consumer.shutdownNow();
+				}
 			}
 		}
 
