@@ -20,6 +20,12 @@ import org.jspecify.annotations.Nullable;
  */
 public final class Message {
 
+	/**
+	 * Header carrying {@link #getId()} on brokers without a message-id property of their own (Kafka); binders
+	 * set it on send and read it back on delivery.
+	 */
+	public static final String ID_HEADER = "switchboard-id";
+
 	/** Header naming the payload's type, for consumers and tools that need more than the bytes. */
 	public static final String TYPE_HEADER = "switchboard-type";
 
