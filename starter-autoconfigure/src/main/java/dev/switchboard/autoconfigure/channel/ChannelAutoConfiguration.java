@@ -1,0 +1,79 @@
+package dev.switchboard.autoconfigure.channel;
+
+import dev.switchboard.core.channel.ChannelBinder;
+import dev.switchboard.core.channel.IdempotencyStore;
+import dev.switchboard.core.channel.InMemoryChannelBinder;
+import dev.switchboard.core.channel.InMemoryIdempotencyStore;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.core.env.Environment;
+
+/**
+ * Auto-configuration of channels: {@code @ChannelClient} proxies, {@code @ChannelListener} subscriptions, the
+ * in-memory binder and duplicate suppression, configured from {@code switchboard.channels.*}.
+ *
+ * @author Switchboard
+ */
+@AutoConfiguration(after = JacksonAutoConfiguration.class)
+@EnableConfigurationProperties(ChannelProperties.class)
+@Import(AutoConfiguredChannelClientsRegistrar.class)
+public final class ChannelAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	InMemoryChannelBinder inMemoryChannelBinder() {
+		return new InMemoryChannelBinder();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ChannelRegistry channelRegistry(ChannelProperties properties, ObjectProvider<ChannelBinder> binders,
+			Environment environment, ApplicationContext applicationContext) {
+		return new ChannelRegistry(properties, environment.getProperty("spring.application.name"),
+				binders.orderedStream().toList(), applicationContext.getClassLoader());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(IdempotencyStore.class)
+	@ConditionalOnBooleanProperty(name = "switchboard.channel-deduplication.enabled", matchIfMissing = true)
+	InMemoryIdempotencyStore inMemoryIdempotencyStore(ChannelRegistry registry) {
+		// Read through the registry, which has validated the properties.
+		ChannelProperties.Deduplication deduplication = registry.getProperties().getChannelDeduplication();
+		return new InMemoryIdempotencyStore(deduplication.getWindow(), deduplication.getMaxEntries());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ChannelMessageConverter channelMessageConverter(ObjectProvider<JsonMapper> jsonMapper) {
+		return new ChannelMessageConverter(jsonMapper.getIfAvailable(JsonMapper::shared));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ChannelPublisher channelPublisher(ChannelRegistry registry, ChannelMessageConverter converter) {
+		return new ChannelPublisher(registry, converter);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ChannelClientFactory channelClientFactory(ChannelPublisher publisher) {
+		return new ChannelClientFactory(publisher);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ChannelListenerRegistry channelListenerRegistry(ChannelRegistry registry, ChannelMessageConverter converter,
+			ObjectProvider<IdempotencyStore> idempotencyStore) {
+		return new ChannelListenerRegistry(registry, converter, idempotencyStore.getIfAvailable());
+	}
+
+}

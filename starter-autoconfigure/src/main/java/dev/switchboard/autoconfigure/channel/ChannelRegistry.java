@@ -1,0 +1,277 @@
+package dev.switchboard.autoconfigure.channel;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import dev.switchboard.autoconfigure.channel.ChannelProperties.Binder;
+import dev.switchboard.autoconfigure.channel.ChannelProperties.Channel;
+import dev.switchboard.autoconfigure.channel.ChannelProperties.ChannelDefaults;
+import dev.switchboard.autoconfigure.diagnostics.InvalidSwitchboardPropertyException;
+import dev.switchboard.core.channel.ChannelBinder;
+import dev.switchboard.core.channel.ChannelDestination;
+import dev.switchboard.core.channel.ConsumerSettings;
+import dev.switchboard.core.channel.RetrySettings;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.util.ClassUtils;
+
+/**
+ * Resolves each channel's effective {@link ChannelSettings} and {@link ChannelBinder}. Every configured channel
+ * and the defaults are validated when the registry is created, so a bad property fails startup with an
+ * {@link InvalidSwitchboardPropertyException} naming it.
+ *
+ * @author Switchboard
+ */
+public final class ChannelRegistry {
+
+	private static final String DEFAULTS_PREFIX = "switchboard.channel-defaults.";
+
+	private final ChannelProperties properties;
+
+	private final String defaultGroup;
+
+	private final Map<String, ChannelBinder> binders;
+
+	private final @Nullable ClassLoader classLoader;
+
+	private final Map<String, ChannelSettings> settings = new ConcurrentHashMap<>();
+
+	/**
+	 * Creates a registry and validates the configuration.
+	 * @param properties the channel properties
+	 * @param applicationName {@code spring.application.name}, the default consumer group, or {@code null}
+	 * @param binders the available binders
+	 * @param classLoader the class loader that tells which client libraries are present
+	 */
+	public ChannelRegistry(ChannelProperties properties, @Nullable String applicationName,
+			Collection<? extends ChannelBinder> binders, @Nullable ClassLoader classLoader) {
+		this.properties = properties;
+		this.defaultGroup = (applicationName != null && !applicationName.isBlank()) ? applicationName : "application";
+		Map<String, ChannelBinder> byName = new LinkedHashMap<>();
+		binders.forEach((binder) -> byName.putIfAbsent(binder.name(), binder));
+		this.binders = byName;
+		this.classLoader = classLoader;
+		validateDefaults(properties.getChannelDefaults());
+		validateDeduplication(properties.getChannelDeduplication());
+		properties.getChannels().forEach((name, channel) -> this.settings.put(name, resolve(name, channel)));
+	}
+
+	/**
+	 * The settings of a channel, configured or not.
+	 * @param channel the channel name
+	 * @return the effective settings
+	 */
+	public ChannelSettings getSettings(String channel) {
+		return this.settings.computeIfAbsent(channel, (name) -> resolve(name, null));
+	}
+
+	/**
+	 * The binder of a channel.
+	 * @param settings the channel's settings
+	 * @return the binder
+	 */
+	public ChannelBinder getBinder(ChannelSettings settings) {
+		ChannelBinder binder = this.binders.get(settings.binder().id());
+		if (binder == null) {
+			// Unreachable after validation; kept so a misuse cannot end in a NullPointerException.
+			throw new IllegalStateException("No binder named '" + settings.binder().id() + "'");
+		}
+		return binder;
+	}
+
+	/**
+	 * The channel properties this registry was built from.
+	 * @return the properties
+	 */
+	public ChannelProperties getProperties() {
+		return this.properties;
+	}
+
+	private void validateDefaults(ChannelDefaults defaults) {
+		checkBinder(defaults.getBinder(), DEFAULTS_PREFIX + "binder");
+		if (defaults.getGroup() != null) {
+			checkName(defaults.getGroup(), DEFAULTS_PREFIX + "group");
+		}
+		ChannelDefaults.Retry retry = defaults.getRetry();
+		checkMaxAttempts(retry.getMaxAttempts(), DEFAULTS_PREFIX + "retry.max-attempts");
+		checkBackoff(retry.getBackoff(), DEFAULTS_PREFIX + "retry.backoff");
+		checkMultiplier(retry.getMultiplier(), DEFAULTS_PREFIX + "retry.multiplier");
+		checkMaxBackoff(retry.getMaxBackoff(), retry.getBackoff(), DEFAULTS_PREFIX + "retry.max-backoff");
+		checkTimeout(defaults.getRequestTimeout(), DEFAULTS_PREFIX + "request-timeout");
+		checkConcurrency(defaults.getConcurrency(), DEFAULTS_PREFIX + "concurrency");
+	}
+
+	private void validateDeduplication(ChannelProperties.Deduplication deduplication) {
+		String prefix = "switchboard.channel-deduplication.";
+		Duration window = deduplication.getWindow();
+		if (window.isNegative() || window.isZero()) {
+			throw new InvalidSwitchboardPropertyException(prefix + "window", window, "must be positive", null);
+		}
+		if (deduplication.getMaxEntries() < 1) {
+			throw new InvalidSwitchboardPropertyException(prefix + "max-entries", deduplication.getMaxEntries(),
+					"must be at least 1", null);
+		}
+	}
+
+	private ChannelSettings resolve(String name, @Nullable Channel channel) {
+		if (name.isBlank()) {
+			throw new IllegalArgumentException("Channel name must not be blank");
+		}
+		String prefix = prefix(name);
+		ChannelDefaults defaults = this.properties.getChannelDefaults();
+		Binder binder = defaults.getBinder();
+		String destination = name;
+		String group = (defaults.getGroup() != null) ? defaults.getGroup() : this.defaultGroup;
+		Duration requestTimeout = defaults.getRequestTimeout();
+		int concurrency = defaults.getConcurrency();
+		boolean deadLetterEnabled = defaults.getDeadLetter().isEnabled();
+		String deadLetterDestination = null;
+		RetrySettings retry;
+		if (channel == null) {
+			ChannelDefaults.Retry defaultRetry = defaults.getRetry();
+			retry = new RetrySettings(defaultRetry.getMaxAttempts(), defaultRetry.getBackoff(),
+					defaultRetry.getMultiplier(), defaultRetry.getMaxBackoff());
+		}
+		else {
+			if (channel.getBinder() != null) {
+				binder = channel.getBinder();
+				checkBinder(binder, prefix + "binder");
+			}
+			if (channel.getDestination() != null) {
+				destination = checkName(channel.getDestination(), prefix + "destination");
+			}
+			if (channel.getGroup() != null) {
+				group = checkName(channel.getGroup(), prefix + "group");
+			}
+			if (channel.getRequestTimeout() != null) {
+				requestTimeout = checkTimeout(channel.getRequestTimeout(), prefix + "request-timeout");
+			}
+			if (channel.getConcurrency() != null) {
+				concurrency = checkConcurrency(channel.getConcurrency(), prefix + "concurrency");
+			}
+			Channel.DeadLetter deadLetter = channel.getDeadLetter();
+			if (deadLetter != null) {
+				if (deadLetter.getEnabled() != null) {
+					deadLetterEnabled = deadLetter.getEnabled();
+				}
+				if (deadLetter.getDestination() != null) {
+					deadLetterDestination = checkName(deadLetter.getDestination(), prefix + "dead-letter.destination");
+					if (deadLetterDestination.equals(destination)) {
+						throw new InvalidSwitchboardPropertyException(prefix + "dead-letter.destination",
+								deadLetterDestination, "must differ from the channel's destination", null);
+					}
+				}
+			}
+			retry = resolveRetry(defaults.getRetry(), channel.getRetry(), prefix + "retry.");
+		}
+		ChannelDestination deadLetter = null;
+		if (deadLetterEnabled) {
+			deadLetter = new ChannelDestination(name,
+					(deadLetterDestination != null) ? deadLetterDestination : destination + ".dlq");
+		}
+		return new ChannelSettings(name, binder, new ChannelDestination(name, destination), group,
+				new ConsumerSettings(concurrency, retry, deadLetter), requestTimeout);
+	}
+
+	private RetrySettings resolveRetry(ChannelDefaults.Retry defaults, Channel.@Nullable Retry retry, String prefix) {
+		if (retry == null) {
+			return new RetrySettings(defaults.getMaxAttempts(), defaults.getBackoff(), defaults.getMultiplier(),
+					defaults.getMaxBackoff());
+		}
+		int maxAttempts = (retry.getMaxAttempts() != null)
+				? checkMaxAttempts(retry.getMaxAttempts(), prefix + "max-attempts") : defaults.getMaxAttempts();
+		Duration backoff = (retry.getBackoff() != null) ? checkBackoff(retry.getBackoff(), prefix + "backoff")
+				: defaults.getBackoff();
+		double multiplier = (retry.getMultiplier() != null)
+				? checkMultiplier(retry.getMultiplier(), prefix + "multiplier") : defaults.getMultiplier();
+		Duration maxBackoff = (retry.getMaxBackoff() != null) ? retry.getMaxBackoff() : defaults.getMaxBackoff();
+		// Blame the property the channel set: a channel raising only backoff above the inherited maximum
+		// must learn that it needs its own max-backoff.
+		String maxBackoffProperty = (retry.getMaxBackoff() != null) ? prefix + "max-backoff" : prefix + "backoff";
+		Object blamed = (retry.getMaxBackoff() != null) ? maxBackoff : backoff;
+		if (maxBackoff.compareTo(backoff) < 0) {
+			throw new InvalidSwitchboardPropertyException(maxBackoffProperty, blamed,
+					"max-backoff (" + maxBackoff + ") must not be less than backoff (" + backoff + ")", null);
+		}
+		return new RetrySettings(maxAttempts, backoff, multiplier, maxBackoff);
+	}
+
+	private void checkBinder(Binder binder, String property) {
+		if (this.binders.containsKey(binder.id())) {
+			return;
+		}
+		String requiredClass = binder.requiredClass();
+		if (requiredClass != null && !ClassUtils.isPresent(requiredClass, this.classLoader)) {
+			throw new InvalidSwitchboardPropertyException(property, binder.id(), "binder '" + binder.id()
+					+ "' needs its client library on the classpath: add the dependency " + binder.dependency(), null);
+		}
+		throw new InvalidSwitchboardPropertyException(property, binder.id(),
+				"binder '" + binder.id() + "' is not available yet in this version of Switchboard",
+				String.join(", ", this.binders.keySet()));
+	}
+
+	private static int checkMaxAttempts(int maxAttempts, String property) {
+		if (maxAttempts < 1) {
+			throw new InvalidSwitchboardPropertyException(property, maxAttempts,
+					"must be at least 1 (1 means no retry)", null);
+		}
+		return maxAttempts;
+	}
+
+	private static Duration checkBackoff(Duration backoff, String property) {
+		if (backoff.isNegative()) {
+			throw new InvalidSwitchboardPropertyException(property, backoff, "must not be negative", null);
+		}
+		return backoff;
+	}
+
+	private static double checkMultiplier(double multiplier, String property) {
+		if (!(multiplier >= 1.0) || Double.isInfinite(multiplier)) {
+			throw new InvalidSwitchboardPropertyException(property, multiplier, "must be at least 1", null);
+		}
+		return multiplier;
+	}
+
+	private static void checkMaxBackoff(Duration maxBackoff, Duration backoff, String property) {
+		if (maxBackoff.compareTo(backoff) < 0) {
+			throw new InvalidSwitchboardPropertyException(property, maxBackoff,
+					"must not be less than backoff (" + backoff + ")", null);
+		}
+	}
+
+	private static Duration checkTimeout(Duration timeout, String property) {
+		if (timeout.isNegative() || timeout.isZero()) {
+			throw new InvalidSwitchboardPropertyException(property, timeout, "must be positive", null);
+		}
+		return timeout;
+	}
+
+	private static int checkConcurrency(int concurrency, String property) {
+		if (concurrency < 1) {
+			throw new InvalidSwitchboardPropertyException(property, concurrency, "must be at least 1", null);
+		}
+		return concurrency;
+	}
+
+	private static String checkName(String name, String property) {
+		if (name.isBlank()) {
+			throw new InvalidSwitchboardPropertyException(property, name, "must not be blank", null);
+		}
+		return name;
+	}
+
+	private static String prefix(String channel) {
+		// A map key with dots must be written in brackets, and so it is named that way in errors.
+		return (channel.indexOf('.') >= 0) ? "switchboard.channels[" + channel + "]."
+				: "switchboard.channels." + channel + ".";
+	}
+
+	@Override
+	public String toString() {
+		return "ChannelRegistry[binders=" + this.binders.keySet() + ", channels=" + this.settings.keySet() + "]";
+	}
+
+}

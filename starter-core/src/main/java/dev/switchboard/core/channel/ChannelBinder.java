@@ -1,0 +1,71 @@
+package dev.switchboard.core.channel;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Connects channels to one kind of broker. One binder serves every channel configured with its {@link #name()},
+ * from many threads at once.
+ * <p>
+ * Contract for implementations, so that every binder behaves the same:
+ * <ul>
+ * <li>{@link #send} completes its future when the broker has accepted the message (Kafka {@code acks=all}, a
+ * RabbitMQ publisher confirm), exceptionally when it has not; it never blocks on the broker.</li>
+ * <li>Every consumer group receives every message once; within a group one consumer processes it; messages
+ * with the same key reach the same consumer in publication order.</li>
+ * <li>A handler that throws is called again after {@link RetrySettings#backoffAfter(int)}, up to
+ * {@link RetrySettings#maxAttempts()} attempts, each with a growing {@link MessageContext#getDeliveryAttempt()};
+ * an {@link UnreadableMessageException} is not retried. Then the message goes to
+ * {@link ConsumerSettings#deadLetter()} with the {@link DeadLetterHeaders} added (see
+ * {@link DeadLetterHeaders#deadLetter}) and is acknowledged, so later messages keep flowing.</li>
+ * <li>A reply returned by a handler for a message sent with {@link #request} goes back to the requester.</li>
+ * </ul>
+ * Duplicate suppression is not the binder's job: handlers are wrapped in a {@link DeduplicatingMessageHandler}.
+ *
+ * @author Switchboard
+ */
+public interface ChannelBinder extends AutoCloseable {
+
+	/**
+	 * The name that selects this binder in {@code switchboard.channels.<name>.binder}: {@code memory},
+	 * {@code kafka}, {@code rabbit}.
+	 * @return the binder name
+	 */
+	String name();
+
+	/**
+	 * Sends a message.
+	 * @param destination where to send it
+	 * @param message the message
+	 * @return a future completed when the broker acknowledged the message
+	 */
+	CompletableFuture<Void> send(ChannelDestination destination, Message message);
+
+	/**
+	 * Starts consuming a destination as a member of a consumer group.
+	 * @param destination the destination to consume
+	 * @param group the consumer group
+	 * @param handler processes each message
+	 * @param settings concurrency, retries and dead-lettering
+	 * @return the subscription, to close when done
+	 */
+	Subscription subscribe(ChannelDestination destination, String group, MessageHandler handler,
+			ConsumerSettings settings);
+
+	/**
+	 * Sends a request and waits, without blocking, for the first reply returned by a handler (Kafka:
+	 * {@code ReplyingKafkaTemplate}; RabbitMQ: direct reply-to).
+	 * @param destination where to send the request
+	 * @param request the request
+	 * @param timeout how long to wait for the reply
+	 * @return a future completed with the reply, or exceptionally with a {@link ReplyTimeoutException}
+	 */
+	CompletableFuture<Message> request(ChannelDestination destination, Message request, Duration timeout);
+
+	/**
+	 * Stops every subscription and releases the binder's resources.
+	 */
+	@Override
+	void close();
+
+}

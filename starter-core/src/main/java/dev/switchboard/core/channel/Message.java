@@ -1,0 +1,249 @@
+package dev.switchboard.core.channel;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One message as binders carry it: an id, an optional key, string headers and an opaque payload. Immutable:
+ * the payload is copied in and out, the headers are an unmodifiable copy.
+ * <p>
+ * The id travels with the message (a header for Kafka, the message-id property for RabbitMQ) so that consumers
+ * can drop duplicates; the key orders messages (Kafka record key, RabbitMQ consistent-hash routing).
+ *
+ * @author Switchboard
+ */
+public final class Message {
+
+	/**
+	 * Header carrying {@link #getId()} on brokers without a message-id property of their own (Kafka); binders
+	 * set it on send and read it back on delivery.
+	 */
+	public static final String ID_HEADER = "switchboard-id";
+
+	/** Header naming the payload's type, for consumers and tools that need more than the bytes. */
+	public static final String TYPE_HEADER = "switchboard-type";
+
+	/** Header relating a reply to its request. */
+	public static final String CORRELATION_ID_HEADER = "switchboard-correlation-id";
+
+	/** Header telling a consumer where a reply goes; its value is meaningful only to the binder that set it. */
+	public static final String REPLY_TO_HEADER = "switchboard-reply-to";
+
+	private final String id;
+
+	private final @Nullable String key;
+
+	private final Map<String, String> headers;
+
+	private final byte[] payload;
+
+	private Message(Builder builder) {
+		this.id = (builder.id != null) ? builder.id : UUID.randomUUID().toString();
+		this.key = builder.key;
+		this.headers = Collections.unmodifiableMap(new LinkedHashMap<>(builder.headers));
+		this.payload = builder.payload.clone();
+	}
+
+	/**
+	 * Starts a message with the given payload.
+	 * @param payload the payload bytes, copied
+	 * @return a builder
+	 */
+	public static Builder builder(byte[] payload) {
+		return new Builder(payload);
+	}
+
+	/**
+	 * Starts a message with a UTF-8 text payload.
+	 * @param payload the payload text
+	 * @return a builder
+	 */
+	public static Builder builder(String payload) {
+		return new Builder(payload.getBytes(StandardCharsets.UTF_8));
+	}
+
+	/**
+	 * Starts a builder holding everything this message holds, to derive a changed copy.
+	 * @return a builder
+	 */
+	public Builder mutate() {
+		Builder builder = new Builder(this.payload);
+		builder.id = this.id;
+		builder.key = this.key;
+		builder.headers.putAll(this.headers);
+		return builder;
+	}
+
+	/**
+	 * The message id, unique per published message and kept across redeliveries and dead-lettering.
+	 * @return the id
+	 */
+	public String getId() {
+		return this.id;
+	}
+
+	/**
+	 * The key that orders messages, if any.
+	 * @return the key or {@code null}
+	 */
+	public @Nullable String getKey() {
+		return this.key;
+	}
+
+	/**
+	 * The headers, including {@link #TYPE_HEADER}.
+	 * @return an unmodifiable map in insertion order
+	 */
+	public Map<String, String> getHeaders() {
+		return this.headers;
+	}
+
+	/**
+	 * One header.
+	 * @param name the header name
+	 * @return its value, or {@code null} when absent
+	 */
+	public @Nullable String getHeader(String name) {
+		return this.headers.get(name);
+	}
+
+	/**
+	 * The payload's type, from {@link #TYPE_HEADER}.
+	 * @return the type or {@code null}
+	 */
+	public @Nullable String getType() {
+		return this.headers.get(TYPE_HEADER);
+	}
+
+	/**
+	 * A copy of the payload.
+	 * @return the payload bytes
+	 */
+	public byte[] getPayload() {
+		return this.payload.clone();
+	}
+
+	/**
+	 * The payload's length, without copying it.
+	 * @return the number of payload bytes
+	 */
+	public int getPayloadLength() {
+		return this.payload.length;
+	}
+
+	@Override
+	public String toString() {
+		return "Message[id=" + this.id + ", key=" + this.key + ", headers=" + this.headers + ", payload="
+				+ this.payload.length + " bytes]";
+	}
+
+	/**
+	 * Builds a {@link Message}.
+	 */
+	public static final class Builder {
+
+		private byte[] payload;
+
+		private @Nullable String id;
+
+		private @Nullable String key;
+
+		private final Map<String, String> headers = new LinkedHashMap<>();
+
+		private Builder(byte[] payload) {
+			this.payload = Objects.requireNonNull(payload, "payload");
+		}
+
+		/**
+		 * Sets the id; a random UUID is used when none is set.
+		 * @param id the id
+		 * @return this builder
+		 */
+		public Builder id(String id) {
+			if (id.isBlank()) {
+				throw new IllegalArgumentException("id must not be blank but was '" + id + "'");
+			}
+			this.id = id;
+			return this;
+		}
+
+		/**
+		 * Sets the key.
+		 * @param key the key, or {@code null} for none
+		 * @return this builder
+		 */
+		public Builder key(@Nullable String key) {
+			this.key = key;
+			return this;
+		}
+
+		/**
+		 * Sets one header, replacing an earlier value.
+		 * @param name the header name
+		 * @param value the value
+		 * @return this builder
+		 */
+		public Builder header(String name, String value) {
+			if (name.isEmpty()) {
+				throw new IllegalArgumentException("header name must not be empty");
+			}
+			this.headers.put(name, Objects.requireNonNull(value, () -> "value of header '" + name + "'"));
+			return this;
+		}
+
+		/**
+		 * Sets several headers, replacing earlier values.
+		 * @param headers the headers
+		 * @return this builder
+		 */
+		public Builder headers(Map<String, String> headers) {
+			headers.forEach(this::header);
+			return this;
+		}
+
+		/**
+		 * Removes a header.
+		 * @param name the header name
+		 * @return this builder
+		 */
+		public Builder removeHeader(String name) {
+			this.headers.remove(name);
+			return this;
+		}
+
+		/**
+		 * Sets {@link Message#TYPE_HEADER}.
+		 * @param type the payload type
+		 * @return this builder
+		 */
+		public Builder type(String type) {
+			return header(TYPE_HEADER, type);
+		}
+
+		/**
+		 * Replaces the payload.
+		 * @param payload the payload bytes, copied on {@link #build()}
+		 * @return this builder
+		 */
+		public Builder payload(byte[] payload) {
+			this.payload = Objects.requireNonNull(payload, "payload");
+			return this;
+		}
+
+		/**
+		 * Builds the message.
+		 * @return an immutable message
+		 */
+		public Message build() {
+			return new Message(this);
+		}
+
+	}
+
+}

@@ -1,0 +1,119 @@
+package dev.switchboard.core.channel;
+
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What a consumer knows about the delivery of one message besides its payload: where it came from, its key,
+ * id and headers, and which attempt this is.
+ *
+ * @author Switchboard
+ */
+public final class MessageContext {
+
+	private final ChannelDestination destination;
+
+	private final String group;
+
+	private final Message message;
+
+	private final int deliveryAttempt;
+
+	/**
+	 * Creates a context; binders create one per delivery attempt.
+	 * @param destination the destination the message came from
+	 * @param group the consumer group it was delivered to
+	 * @param message the message
+	 * @param deliveryAttempt the attempt, starting at 1
+	 */
+	public MessageContext(ChannelDestination destination, String group, Message message, int deliveryAttempt) {
+		if (deliveryAttempt < 1) {
+			throw new IllegalArgumentException("deliveryAttempt must be at least 1 but was " + deliveryAttempt);
+		}
+		this.destination = destination;
+		this.group = group;
+		this.message = message;
+		this.deliveryAttempt = deliveryAttempt;
+	}
+
+	/**
+	 * The channel name.
+	 * @return the channel
+	 */
+	public String getChannel() {
+		return this.destination.channel();
+	}
+
+	/**
+	 * The destination the message came from.
+	 * @return the destination
+	 */
+	public ChannelDestination getDestination() {
+		return this.destination;
+	}
+
+	/**
+	 * The consumer group the message was delivered to.
+	 * @return the group
+	 */
+	public String getGroup() {
+		return this.group;
+	}
+
+	/**
+	 * The message id.
+	 * @return the id
+	 */
+	public String getMessageId() {
+		return this.message.getId();
+	}
+
+	/**
+	 * The message key.
+	 * @return the key or {@code null}
+	 */
+	public @Nullable String getKey() {
+		return this.message.getKey();
+	}
+
+	/**
+	 * The message headers.
+	 * @return an unmodifiable map
+	 */
+	public Map<String, String> getHeaders() {
+		return this.message.getHeaders();
+	}
+
+	/**
+	 * One header.
+	 * @param name the header name
+	 * @return the value or {@code null}
+	 */
+	public @Nullable String getHeader(String name) {
+		return this.message.getHeader(name);
+	}
+
+	/**
+	 * Which delivery of this message to this group this is, starting at 1 and growing with each retry.
+	 * @return the attempt
+	 */
+	public int getDeliveryAttempt() {
+		return this.deliveryAttempt;
+	}
+
+	/**
+	 * The message itself.
+	 * @return the message
+	 */
+	public Message getMessage() {
+		return this.message;
+	}
+
+	@Override
+	public String toString() {
+		return "MessageContext[destination=" + this.destination + ", group=" + this.group + ", id="
+				+ this.message.getId() + ", key=" + this.message.getKey() + ", attempt=" + this.deliveryAttempt + "]";
+	}
+
+}
