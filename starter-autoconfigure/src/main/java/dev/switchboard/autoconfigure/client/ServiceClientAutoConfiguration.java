@@ -6,12 +6,19 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.github.resilience4j.bulkhead.BulkheadRegistry;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.ratelimiter.RateLimiterRegistry;
+import io.github.resilience4j.timelimiter.TimeLimiterRegistry;
+
+import dev.switchboard.autoconfigure.client.resilience.Resilience4jServiceCallDecorator;
 import dev.switchboard.autoconfigure.client.rest.ServiceClientHttpServiceGroupConfigurer;
 import dev.switchboard.autoconfigure.discovery.ServiceDiscoveryAutoConfiguration;
 import dev.switchboard.core.annotation.ServiceClient;
 import dev.switchboard.core.discovery.CachingServiceDiscovery;
 import dev.switchboard.core.discovery.ServiceDiscovery;
 
+import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -26,6 +33,7 @@ import org.springframework.boot.http.client.autoconfigure.service.HttpServiceCli
 import org.springframework.boot.restclient.autoconfigure.service.HttpServiceClientAutoConfiguration;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.io.ResourceLoader;
 import org.springframework.web.client.RestClient;
@@ -56,13 +64,16 @@ public final class ServiceClientAutoConfiguration {
 			ResourceLoader resourceLoader, ObjectProvider<ClientHttpRequestFactoryBuilder<?>> requestFactoryBuilder,
 			ObjectProvider<SslBundles> sslBundles, ObjectProvider<HttpClientSettings> httpClientSettings,
 			ObjectProvider<HttpServiceClientProperties> bootProperties, ServiceClientRuntimes runtimes,
+			ObjectProvider<ServiceCallDecorator> decorator, BeanFactory beanFactory,
 			@Qualifier(HEDGE_EXECUTOR_BEAN_NAME) ExecutorService hedgeExecutor) {
 		ClientHttpRequestFactoryBuilder<?> builder = requestFactoryBuilder
 			.getIfAvailable(() -> ClientHttpRequestFactoryBuilder.detect(resourceLoader.getClassLoader()));
 		HttpClientSettingsPropertyMapper mapper = new HttpClientSettingsPropertyMapper(sslBundles.getIfAvailable(),
 				httpClientSettings.getIfAvailable());
 		return new ServiceClientHttpServiceGroupConfigurer(registry, properties, discovery.getObject(), builder, mapper,
-				bootProperties.getIfAvailable(), runtimes, hedgeExecutor, resourceLoader.getClassLoader());
+				bootProperties.getIfAvailable(), runtimes,
+				new ServiceClientGuards(decorator.getIfUnique(), beanFactory::getBean), hedgeExecutor,
+				resourceLoader.getClassLoader());
 	}
 
 	@Bean
@@ -85,6 +96,32 @@ public final class ServiceClientAutoConfiguration {
 					thread.setDaemon(true);
 					return thread;
 				});
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass({ CircuitBreakerRegistry.class, BulkheadRegistry.class, RateLimiterRegistry.class,
+			TimeLimiterRegistry.class })
+	static class Resilience4jConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(ServiceCallDecorator.class)
+		Resilience4jServiceCallDecorator switchboardResilience4jServiceCallDecorator(
+				ObjectProvider<CircuitBreakerRegistry> circuitBreakers, ObjectProvider<BulkheadRegistry> bulkheads,
+				ObjectProvider<RateLimiterRegistry> rateLimiters, ObjectProvider<TimeLimiterRegistry> timeLimiters,
+				@Qualifier(HEDGE_EXECUTOR_BEAN_NAME) ExecutorService executor) {
+			// Resilience4j's Spring Boot module configures the registries from resilience4j.*; without it the
+			// instances use Resilience4j's defaults.
+			return new Resilience4jServiceCallDecorator(circuitBreakers.getIfAvailable(CircuitBreakerRegistry::ofDefaults),
+					bulkheads.getIfAvailable(BulkheadRegistry::ofDefaults),
+					rateLimiters.getIfAvailable(RateLimiterRegistry::ofDefaults),
+					timeLimiters.getIfAvailable(TimeLimiterRegistry::ofDefaults), executor);
+		}
+
+	}
+
+	@Bean
+	static ServiceClientBeanDefinitions switchboardServiceClientBeanDefinitions() {
+		return new ServiceClientBeanDefinitions();
 	}
 
 	@Bean

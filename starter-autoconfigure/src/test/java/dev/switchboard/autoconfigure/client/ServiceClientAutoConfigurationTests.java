@@ -156,6 +156,27 @@ class ServiceClientAutoConfigurationTests {
 		});
 	}
 
+	@Test
+	void fallbackThatDoesNotImplementTheInterfaceFailsNamingBoth() {
+		this.contextRunner.withUserConfiguration(BadFallbackConfiguration.class).run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause()
+				.hasMessageContaining("The fallback java.lang.String of @ServiceClient interface "
+						+ BadFallbackClient.class.getName() + " does not implement it");
+		});
+	}
+
+	@Test
+	void methodSettingsForAnUnknownMethodFailNamingTheProperty() {
+		this.contextRunner.withUserConfiguration(ListedClientConfiguration.class)
+			.withPropertyValues("switchboard.clients.catalog.methods.produkt.timeout=1s")
+			.run((context) -> {
+				InvalidSwitchboardPropertyException ex = findCause(context.getStartupFailure());
+				assertThat(ex.getProperty()).isEqualTo("switchboard.clients.catalog.methods.produkt");
+				assertThat(ex.getAllowedValues()).isEqualTo("product");
+			});
+	}
+
 	private static InvalidSwitchboardPropertyException findCause(Throwable failure) {
 		for (Throwable current = failure; current != null; current = current.getCause()) {
 			if (current instanceof InvalidSwitchboardPropertyException ex) {
@@ -185,6 +206,25 @@ class ServiceClientAutoConfigurationTests {
 	@Configuration(proxyBeanMethods = false)
 	@EnableServiceClients(clients = CatalogClient.class)
 	static class ListedClientConfiguration {
+
+	}
+
+	@ServiceClient(name = "bad", fallback = String.class)
+	interface BadFallbackClient {
+
+		@GetExchange("/")
+		String get();
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableServiceClients(clients = BadFallbackClient.class)
+	static class BadFallbackConfiguration {
+
+		@org.springframework.context.annotation.Bean
+		String bootstrap(BadFallbackClient client) {
+			return "";
+		}
 
 	}
 

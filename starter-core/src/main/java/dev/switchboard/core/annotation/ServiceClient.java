@@ -48,4 +48,12 @@ public @interface ServiceClient {
 	@AliasFor("value")
 	String name() default "";
 
+	/**
+	 * A bean type implementing the interface whose methods answer instead when a call cannot be made or fails
+	 * for a reason other than the caller's (an open circuit breaker, a full bulkhead, a rate limit, a timeout,
+	 * an I/O error, a 5xx, no instance); never after a 4xx. {@code void.class} means no fallback.
+	 * @return the fallback bean type
+	 */
+	Class<?> fallback() default void.class;
+
 }

@@ -2,6 +2,7 @@ package dev.switchboard.autoconfigure.client.rest;
 
 import java.time.Duration;
 import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
 
@@ -9,6 +10,8 @@ import dev.switchboard.autoconfigure.client.ClientSettings;
 import dev.switchboard.autoconfigure.client.MethodPolicies;
 import dev.switchboard.autoconfigure.client.MethodPolicy;
 import dev.switchboard.autoconfigure.client.ServiceClientProperties;
+import dev.switchboard.autoconfigure.client.ServiceClientGuard;
+import dev.switchboard.autoconfigure.client.ServiceClientGuards;
 import dev.switchboard.autoconfigure.client.ServiceClientRegistry;
 import dev.switchboard.autoconfigure.client.ServiceClientRuntime;
 import dev.switchboard.autoconfigure.client.ServiceClientRuntimes;
@@ -63,6 +66,8 @@ public final class ServiceClientHttpServiceGroupConfigurer implements RestClient
 
 	private final ServiceClientRuntimes runtimes;
 
+	private final ServiceClientGuards guards;
+
 	private final Executor hedgeExecutor;
 
 	private final @Nullable ClassLoader classLoader;
@@ -76,13 +81,15 @@ public final class ServiceClientHttpServiceGroupConfigurer implements RestClient
 	 * @param settingsMapper maps Spring Boot's HTTP client properties to settings
 	 * @param bootProperties Spring Boot's {@code spring.http.serviceclient.*} properties, if any
 	 * @param runtimes the runtimes of the service clients
+	 * @param guards the call decorator and fallbacks of the service clients
 	 * @param hedgeExecutor runs the attempts of hedged calls
 	 * @param classLoader loads the client interfaces
 	 */
 	public ServiceClientHttpServiceGroupConfigurer(ServiceClientRegistry registry, ServiceClientProperties properties,
 			ServiceDiscovery discovery, ClientHttpRequestFactoryBuilder<?> requestFactoryBuilder,
 			HttpClientSettingsPropertyMapper settingsMapper, @Nullable HttpServiceClientProperties bootProperties,
-			ServiceClientRuntimes runtimes, Executor hedgeExecutor, @Nullable ClassLoader classLoader) {
+			ServiceClientRuntimes runtimes, ServiceClientGuards guards, Executor hedgeExecutor,
+			@Nullable ClassLoader classLoader) {
 		this.registry = registry;
 		this.properties = properties;
 		this.discovery = discovery;
@@ -90,6 +97,7 @@ public final class ServiceClientHttpServiceGroupConfigurer implements RestClient
 		this.settingsMapper = settingsMapper;
 		this.bootProperties = bootProperties;
 		this.runtimes = runtimes;
+		this.guards = guards;
 		this.hedgeExecutor = hedgeExecutor;
 		this.classLoader = classLoader;
 	}
@@ -105,11 +113,21 @@ public final class ServiceClientHttpServiceGroupConfigurer implements RestClient
 		serviceClients.forEachClient(this::configure);
 		// Each call carries its method's policy (idempotency, timeout, hedging) to the interceptor.
 		serviceClients.forEachProxyFactory((group, factory) -> {
-			MethodPolicies policies = runtime(group.name()).getPolicies();
+			ServiceClientRuntime runtime = runtime(group.name());
+			MethodPolicies policies = runtime.getPolicies();
 			factory.httpRequestValuesProcessor((method, parameters, arguments, values) -> {
 				MethodPolicy policy = policies.get(method);
 				if (policy != null) {
 					values.addAttribute(MethodPolicy.ATTRIBUTE, policy);
+				}
+			});
+			// Circuit breaker, bulkhead, ... and the fallback wrap the whole call, retries included; the advice
+			// goes first so that it runs before Spring's terminal HTTP service advice.
+			factory.proxyFactoryCustomizer((proxyFactory, type) -> {
+				Supplier<Object> fallback = this.guards.fallback(type);
+				if (this.guards.decorator() != null || fallback != null) {
+					proxyFactory.addAdvice(0,
+							new ServiceClientGuard(runtime.getSettings(), this.guards.decorator(), fallback));
 				}
 			});
 		});
