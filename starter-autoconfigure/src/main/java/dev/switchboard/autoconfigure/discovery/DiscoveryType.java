@@ -8,7 +8,13 @@ package dev.switchboard.autoconfigure.discovery;
 public enum DiscoveryType {
 
 	/** Instances listed in {@code switchboard.discovery.static.services}. */
-	STATIC("static", "org.springframework.cloud:spring-cloud-commons");
+	STATIC("static", "org.springframework.cloud:spring-cloud-commons"),
+
+	/** Spring Cloud Consul's discovery client, asking the local Consul agent. */
+	CONSUL("consul", "org.springframework.cloud:spring-cloud-starter-consul-discovery"),
+
+	/** Spring Cloud Netflix's Eureka client, serving its copy of the Eureka server's registry. */
+	EUREKA("eureka", "org.springframework.cloud:spring-cloud-starter-netflix-eureka-client");
 
 	private final String id;
 

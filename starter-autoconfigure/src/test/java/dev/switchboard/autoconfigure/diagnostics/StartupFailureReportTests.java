@@ -28,7 +28,7 @@ class StartupFailureReportTests {
 			.contains("Property: switchboard.discovery.type")
 			.contains("Value: \"zookeeper\"")
 			.contains("The following values are valid:")
-			.containsPattern("valid:\\s+static");
+			.containsPattern("valid:(\\s+\\w+)*\\s+static\\s");
 	}
 
 	@Test
