@@ -11,7 +11,13 @@ public enum DiscoveryType {
 	STATIC("static", "org.springframework.cloud:spring-cloud-commons"),
 
 	/** SRV or A/AAAA records from DNS: Kubernetes headless services, Docker networks, Consul's DNS interface. */
-	DNS("dns", "dnsjava:dnsjava");
+	DNS("dns", "dnsjava:dnsjava"),
+
+	/** Spring Cloud Consul's discovery client, asking the local Consul agent. */
+	CONSUL("consul", "org.springframework.cloud:spring-cloud-starter-consul-discovery"),
+
+	/** Spring Cloud Netflix's Eureka client, serving its copy of the Eureka server's registry. */
+	EUREKA("eureka", "org.springframework.cloud:spring-cloud-starter-netflix-eureka-client");
 
 	private final String id;
 

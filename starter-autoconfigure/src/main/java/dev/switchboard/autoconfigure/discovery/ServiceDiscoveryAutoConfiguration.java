@@ -28,14 +28,17 @@ import org.springframework.context.annotation.Import;
 
 /**
  * Auto-configuration of the {@link ServiceDiscovery} that Switchboard's clients read: the backend chosen by
- * {@code switchboard.discovery.type}, behind a cache that keeps the last known instances during outages.
+ * {@code switchboard.discovery.type}, behind a cache that keeps the last known instances during outages. Each
+ * backend contributes its {@link DiscoveryBackend} from its own configuration class; which Spring Cloud
+ * clients start at all is decided earlier by {@link DiscoveryBackendEnvironmentPostProcessor}.
  *
  * @author Switchboard
  */
 @AutoConfiguration
 @ConditionalOnClass(DiscoveryClient.class)
-@EnableConfigurationProperties(DiscoveryProperties.class)
-@Import(DnsDiscoveryBackendConfiguration.class)
+@EnableConfigurationProperties({ DiscoveryProperties.class, RegistrationProperties.class })
+@Import({ DnsDiscoveryBackendConfiguration.class, ConsulDiscoveryBackendConfiguration.class,
+		EurekaDiscoveryBackendConfiguration.class })
 public final class ServiceDiscoveryAutoConfiguration {
 
 	@Bean(destroyMethod = "close")

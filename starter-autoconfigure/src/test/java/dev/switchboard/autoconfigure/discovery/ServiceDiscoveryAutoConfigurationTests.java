@@ -16,6 +16,8 @@ import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.cloud.client.ServiceInstance;
+import org.springframework.cloud.consul.discovery.ConsulDiscoveryClient;
+import org.springframework.cloud.netflix.eureka.EurekaDiscoveryClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -75,7 +77,7 @@ class ServiceDiscoveryAutoConfigurationTests {
 			assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("zookeeper");
 			BindException bind = findCause(context.getStartupFailure(), BindException.class);
 			assertThat(bind.getProperty().getName().toString()).isEqualTo("switchboard.discovery.type");
-			assertThat(DiscoveryType.values()).extracting(Object::toString).contains("static");
+			assertThat(DiscoveryType.values()).extracting(Object::toString).contains("static", "consul", "eureka");
 		});
 	}
 
@@ -159,6 +161,53 @@ class ServiceDiscoveryAutoConfigurationTests {
 			.run((context) -> assertThat(
 					findCause(context.getStartupFailure(), InvalidSwitchboardPropertyException.class).getProperty())
 				.isEqualTo("switchboard.discovery.dns.srv-name-template"));
+	}
+
+	@Test
+	void consulTypeWithoutSpringCloudConsulFailsNamingTheDependency() {
+		this.contextRunner.withClassLoader(new FilteredClassLoader(ConsulDiscoveryClient.class))
+			.withPropertyValues("switchboard.discovery.type=consul")
+			.run((context) -> {
+				InvalidSwitchboardPropertyException ex = findCause(context.getStartupFailure(),
+						InvalidSwitchboardPropertyException.class);
+				assertThat(ex.getProperty()).isEqualTo("switchboard.discovery.type");
+				assertThat(ex.getMessage())
+					.contains("add org.springframework.cloud:spring-cloud-starter-consul-discovery");
+			});
+	}
+
+	@Test
+	void eurekaTypeWithoutSpringCloudNetflixFailsNamingTheDependency() {
+		this.contextRunner.withClassLoader(new FilteredClassLoader(EurekaDiscoveryClient.class))
+			.withPropertyValues("switchboard.discovery.type=eureka")
+			.run((context) -> assertThat(
+					findCause(context.getStartupFailure(), InvalidSwitchboardPropertyException.class).getMessage())
+				.contains("add org.springframework.cloud:spring-cloud-starter-netflix-eureka-client"));
+	}
+
+	@Test
+	void consulTypeWithConsulDiscoverySwitchedOffFailsSayingSo() {
+		// Spring Cloud Consul's auto-configuration is not part of this runner: its client bean is missing.
+		this.contextRunner.withPropertyValues("switchboard.discovery.type=consul")
+			.run((context) -> assertThat(
+					findCause(context.getStartupFailure(), InvalidSwitchboardPropertyException.class).getMessage())
+				.contains("Spring Cloud Consul's discovery client is switched off"));
+	}
+
+	@Test
+	void badRegistrationPortFailsNamingTheProperty() {
+		this.contextRunner.withPropertyValues("switchboard.registration.port=70000")
+			.run((context) -> assertThat(
+					findCause(context.getStartupFailure(), InvalidSwitchboardPropertyException.class).getProperty())
+				.isEqualTo("switchboard.registration.port"));
+	}
+
+	@Test
+	void registrationHealthPathMustBeAPath() {
+		this.contextRunner.withPropertyValues("switchboard.registration.health-path=actuator/health")
+			.run((context) -> assertThat(
+					findCause(context.getStartupFailure(), InvalidSwitchboardPropertyException.class).getProperty())
+				.isEqualTo("switchboard.registration.health-path"));
 	}
 
 	static <T extends Throwable> T findCause(Throwable failure, Class<T> type) {
