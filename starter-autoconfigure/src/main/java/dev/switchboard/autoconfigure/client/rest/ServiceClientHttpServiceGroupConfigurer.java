@@ -93,7 +93,7 @@ public final class ServiceClientHttpServiceGroupConfigurer implements RestClient
 		this.registry = registry;
 		this.properties = properties;
 		this.discovery = discovery;
-		this.requestFactoryBuilder = requestFactoryBuilder;
+		this.requestFactoryBuilder = TransportRetries.disable(requestFactoryBuilder);
 		this.settingsMapper = settingsMapper;
 		this.bootProperties = bootProperties;
 		this.runtimes = runtimes;
