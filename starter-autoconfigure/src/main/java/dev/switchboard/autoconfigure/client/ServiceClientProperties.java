@@ -44,7 +44,7 @@ public class ServiceClientProperties {
 		}
 		this.clients = Collections.unmodifiableMap(copy);
 		this.clientDefaults = (clientDefaults != null) ? clientDefaults.validate("switchboard.client-defaults")
-				: new Client(null, null, null, null);
+				: new Client(null, null, null, null, null, null, null);
 	}
 
 	/**
@@ -78,7 +78,11 @@ public class ServiceClientProperties {
 		Duration connect = firstOrNull((own != null) ? own.getTimeout().getConnect() : null,
 				defaults.getTimeout().getConnect());
 		Duration read = firstOrNull((own != null) ? own.getTimeout().getRead() : null, defaults.getTimeout().getRead());
-		return new ClientSettings(name, serviceId, url, loadBalancer, connect, read);
+		ClientProtocol protocol = first(ClientProtocol.REST, (own != null) ? own.getProtocol() : null,
+				defaults.getProtocol());
+		String tlsBundle = firstOrNull((own != null) ? own.getTls().getBundle() : null, defaults.getTls().getBundle());
+		Integer grpcPort = firstOrNull((own != null) ? own.getGrpc().getPort() : null, defaults.getGrpc().getPort());
+		return new ClientSettings(name, serviceId, url, loadBalancer, connect, read, protocol, tlsBundle, grpcPort);
 	}
 
 	private static <T> T first(T fallback, @Nullable T first, @Nullable T second) {
@@ -114,6 +118,21 @@ public class ServiceClientProperties {
 		 */
 		private final Timeout timeout;
 
+		/**
+		 * Protocol of the calls: rest, or grpc (the same interface, served by a gRPC server that exports it).
+		 */
+		private final @Nullable ClientProtocol protocol;
+
+		/**
+		 * Transport security of the calls.
+		 */
+		private final Tls tls;
+
+		/**
+		 * gRPC settings of the client.
+		 */
+		private final Grpc grpc;
+
 		private final @Nullable URI parsedUrl;
 
 		/**
@@ -122,13 +141,19 @@ public class ServiceClientProperties {
 		 * @param serviceId service id in discovery, or {@code null} for the client name
 		 * @param loadBalancer the balancer, or {@code null} to inherit
 		 * @param timeout the timeouts, or {@code null} to inherit
+		 * @param protocol the protocol, or {@code null} to inherit
+		 * @param tls the transport security, or {@code null} to inherit
+		 * @param grpc the gRPC settings, or {@code null} to inherit
 		 */
 		public Client(@Nullable String url, @Nullable String serviceId, @Nullable LoadBalancerType loadBalancer,
-				@Nullable Timeout timeout) {
+				@Nullable Timeout timeout, @Nullable ClientProtocol protocol, @Nullable Tls tls, @Nullable Grpc grpc) {
 			this.url = url;
 			this.serviceId = serviceId;
 			this.loadBalancer = loadBalancer;
 			this.timeout = (timeout != null) ? timeout : new Timeout(null, null);
+			this.protocol = protocol;
+			this.tls = (tls != null) ? tls : new Tls(null);
+			this.grpc = (grpc != null) ? grpc : new Grpc(null);
 			this.parsedUrl = null;
 		}
 
@@ -137,6 +162,9 @@ public class ServiceClientProperties {
 			this.serviceId = source.serviceId;
 			this.loadBalancer = source.loadBalancer;
 			this.timeout = source.timeout;
+			this.protocol = source.protocol;
+			this.tls = source.tls;
+			this.grpc = source.grpc;
 			this.parsedUrl = parsedUrl;
 		}
 
@@ -172,8 +200,34 @@ public class ServiceClientProperties {
 			return this.timeout;
 		}
 
+		/**
+		 * Protocol of the client.
+		 * @return the protocol, or {@code null} to inherit
+		 */
+		public @Nullable ClientProtocol getProtocol() {
+			return this.protocol;
+		}
+
+		/**
+		 * Transport security of the client.
+		 * @return the TLS settings
+		 */
+		public Tls getTls() {
+			return this.tls;
+		}
+
+		/**
+		 * gRPC settings of the client.
+		 * @return the gRPC settings
+		 */
+		public Grpc getGrpc() {
+			return this.grpc;
+		}
+
 		Client validate(String prefix) {
 			this.timeout.validate(prefix + ".timeout");
+			this.tls.validate(prefix + ".tls");
+			this.grpc.validate(prefix + ".grpc");
 			if (this.serviceId != null && this.serviceId.isBlank()) {
 				throw new InvalidSwitchboardPropertyException(prefix + ".service-id", this.serviceId,
 						"must not be blank", "a service id known to discovery");
@@ -253,6 +307,78 @@ public class ServiceClientProperties {
 			if (value != null && (value.isNegative() || value.isZero())) {
 				throw new InvalidSwitchboardPropertyException(property, value, "must be a positive duration",
 						"a duration greater than zero, such as 500ms or 2s");
+			}
+		}
+
+	}
+
+	/**
+	 * Transport security of a client's calls (gRPC now; REST reads {@code spring.http.serviceclient.<name>.ssl}).
+	 */
+	public static class Tls {
+
+		/**
+		 * Name of the Spring Boot SSL bundle (spring.ssl.bundle.*) whose trust material verifies instances and
+		 * whose key, if any, authenticates the client (mutual TLS). Unset means plaintext.
+		 */
+		private final @Nullable String bundle;
+
+		/**
+		 * Creates the TLS settings.
+		 * @param bundle the SSL bundle name, or {@code null} to inherit
+		 */
+		public Tls(@Nullable String bundle) {
+			this.bundle = bundle;
+		}
+
+		/**
+		 * Name of the SSL bundle.
+		 * @return the bundle name, or {@code null} to inherit
+		 */
+		public @Nullable String getBundle() {
+			return this.bundle;
+		}
+
+		void validate(String prefix) {
+			if (this.bundle != null && this.bundle.isBlank()) {
+				throw new InvalidSwitchboardPropertyException(prefix + ".bundle", this.bundle, "must not be blank",
+						"the name of a bundle under spring.ssl.bundle.*");
+			}
+		}
+
+	}
+
+	/**
+	 * gRPC settings of a client.
+	 */
+	public static class Grpc {
+
+		/**
+		 * gRPC port of instances whose discovery metadata has no 'grpc-port' entry. Unset means the instance's
+		 * own port.
+		 */
+		private final @Nullable Integer port;
+
+		/**
+		 * Creates the gRPC settings.
+		 * @param port the fallback gRPC port, or {@code null} to inherit
+		 */
+		public Grpc(@Nullable Integer port) {
+			this.port = port;
+		}
+
+		/**
+		 * gRPC port of instances that publish none.
+		 * @return the port, or {@code null} to inherit
+		 */
+		public @Nullable Integer getPort() {
+			return this.port;
+		}
+
+		void validate(String prefix) {
+			if (this.port != null && (this.port < 1 || this.port > 65535)) {
+				throw new InvalidSwitchboardPropertyException(prefix + ".port", this.port, "not a TCP port",
+						"1 to 65535");
 			}
 		}
 
