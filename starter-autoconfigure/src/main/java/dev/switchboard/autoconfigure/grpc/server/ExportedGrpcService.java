@@ -20,6 +20,7 @@ import dev.switchboard.autoconfigure.grpc.internal.ServiceInterfaceContract.Cont
 
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.util.ReflectionUtils;
 
 /**
  * Serves the bean implementing an exported interface over gRPC: one unary method per interface method, with
@@ -56,6 +57,8 @@ final class ExportedGrpcService implements BindableService {
 			Object target = findImplementation();
 			ServerServiceDefinition.Builder builder = ServerServiceDefinition.builder(contract.serviceDescriptor());
 			for (ContractMethod method : contract.methods().values()) {
+				// Package-private interfaces are fine for callers; the server needs access to invoke them.
+				ReflectionUtils.makeAccessible(method.method());
 				builder.addMethod(method.descriptor(),
 						ServerCalls.asyncUnaryCall((arguments, observer) -> invoke(target, method, arguments, observer)));
 			}

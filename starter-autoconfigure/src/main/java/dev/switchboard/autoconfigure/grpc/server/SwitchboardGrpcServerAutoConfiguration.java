@@ -14,11 +14,14 @@ import org.springframework.grpc.server.lifecycle.GrpcServerStartedEvent;
 /**
  * Auto-configuration of Switchboard's gRPC serving on Spring gRPC's server: beans exported by interface
  * ({@code switchboard.grpc.server.exports}) and the server's port as instance metadata. Runs before Spring
- * gRPC's server auto-configuration, which starts a server only when {@link BindableService} beans are defined.
+ * gRPC's server, health and reflection auto-configurations, which only apply when {@link BindableService} beans
+ * are defined.
  *
  * @author Switchboard
  */
-@AutoConfiguration(before = GrpcServerFactoryAutoConfiguration.class)
+@AutoConfiguration(before = GrpcServerFactoryAutoConfiguration.class,
+		beforeName = { "org.springframework.boot.grpc.server.autoconfigure.health.GrpcServerHealthAutoConfiguration",
+				"org.springframework.boot.grpc.server.autoconfigure.GrpcServerReflectionAutoConfiguration" })
 @ConditionalOnClass({ BindableService.class, GrpcServerStartedEvent.class, GrpcServerFactoryAutoConfiguration.class })
 @EnableConfigurationProperties(GrpcServerExportProperties.class)
 @Import(GrpcServiceExportRegistrar.class)
