@@ -144,7 +144,10 @@ public class SwitchboardGrpcChannelFactory<T extends ManagedChannelBuilder<T>> e
 		if (bundleName == null) {
 			return InsecureChannelCredentials.create();
 		}
-		String property = "switchboard.clients." + clientName + ".tls.bundle";
+		// Name the property the value came from: the client's own entry, or the inherited default.
+		ServiceClientProperties.Client own = this.properties.getClients().get(clientName);
+		String property = (own != null && own.getTls().getBundle() != null)
+				? "switchboard.clients." + clientName + ".tls.bundle" : "switchboard.client-defaults.tls.bundle";
 		if (this.sslBundles == null) {
 			throw new InvalidSwitchboardPropertyException(property, bundleName, "no SSL bundles are configured",
 					"the name of a bundle under spring.ssl.bundle.*");
