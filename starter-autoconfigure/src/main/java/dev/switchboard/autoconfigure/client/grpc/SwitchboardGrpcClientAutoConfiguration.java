@@ -3,7 +3,6 @@ package dev.switchboard.autoconfigure.client.grpc;
 import java.util.List;
 
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.switchboard.autoconfigure.client.ServiceClientAutoConfiguration;
@@ -52,8 +51,7 @@ public final class SwitchboardGrpcClientAutoConfiguration {
 		List<GrpcChannelBuilderCustomizer<?>> ordered = customizers.orderedStream().toList();
 		// Spring gRPC's own customizers (spring.grpc.client.* defaults, compression) apply here too.
 		GrpcChannelBuilderCustomizer all = (target, builder) -> ordered
-			.forEach((customizer) -> ((GrpcChannelBuilderCustomizer) customizer).customize(target,
-					(ManagedChannelBuilder) builder));
+			.forEach((customizer) -> ((GrpcChannelBuilderCustomizer) customizer).customize(target, builder));
 		ClientInterceptorsConfigurer interceptors = interceptorsConfigurer.getIfAvailable(() -> {
 			ClientInterceptorsConfigurer configurer = new ClientInterceptorsConfigurer(context);
 			configurer.afterPropertiesSet();

@@ -69,9 +69,15 @@ final class TestInventoryServer implements AutoCloseable {
 	}
 
 	@Override
-	public void close() throws InterruptedException {
+	public void close() {
 		this.server.shutdown();
-		if (!this.server.awaitTermination(2, TimeUnit.SECONDS)) {
+		try {
+			if (!this.server.awaitTermination(2, TimeUnit.SECONDS)) {
+				this.server.shutdownNow();
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
 			this.server.shutdownNow();
 		}
 	}
