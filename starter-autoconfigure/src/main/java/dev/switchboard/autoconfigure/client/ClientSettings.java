@@ -21,12 +21,16 @@ import org.jspecify.annotations.Nullable;
  * @param hedge the hedging settings
  * @param resilience the Resilience4j switches
  * @param methods per-method settings by method name
+ * @param protocol the protocol of the calls
+ * @param tlsBundle the SSL bundle securing the calls, or {@code null} for plaintext
+ * @param grpcPort the gRPC port of instances that publish none, or {@code null} for the instance's port
  * @author Switchboard
  */
 public record ClientSettings(String name, String serviceId, @Nullable URI url, LoadBalancerType loadBalancer,
 		@Nullable Duration connectTimeout, @Nullable Duration readTimeout, RetrySettings retry,
 		OutlierSettings outlier, HedgeSettings hedge, ResilienceSettings resilience,
-		Map<String, MethodSettings> methods) {
+		Map<String, MethodSettings> methods, ClientProtocol protocol, @Nullable String tlsBundle,
+		@Nullable Integer grpcPort) {
 
 	/**
 	 * Retry settings.

@@ -104,7 +104,8 @@ public class ServiceClientProperties {
 				new ResilienceSettings(resilience.pick((r) -> r.circuitBreaker, true),
 						resilience.pick((r) -> r.bulkhead, false), resilience.pick((r) -> r.rateLimiter, false),
 						resilience.pick((r) -> r.timeLimiter, false)),
-				Collections.unmodifiableMap(methods));
+				Collections.unmodifiableMap(methods), client.pick((c) -> c.protocol, ClientProtocol.REST),
+				client.pick((c) -> c.tls.bundle, null), client.pick((c) -> c.grpc.port, null));
 	}
 
 	/** Field-by-field inheritance: the client's own value, else the default, else the built-in value. */
@@ -189,6 +190,21 @@ public class ServiceClientProperties {
 		 */
 		private final Map<String, MethodProperties> methods;
 
+		/**
+		 * Protocol of the calls: rest, or grpc (the same interface, served by a gRPC server that exports it).
+		 */
+		private final @Nullable ClientProtocol protocol;
+
+		/**
+		 * Transport security of the calls.
+		 */
+		private final Tls tls;
+
+		/**
+		 * gRPC settings of the client.
+		 */
+		private final Grpc grpc;
+
 		private final @Nullable URI parsedUrl;
 
 		/**
@@ -202,17 +218,22 @@ public class ServiceClientProperties {
 		 * @param hedge the hedging settings, or {@code null} to inherit
 		 * @param resilience the Resilience4j switches, or {@code null} to inherit
 		 * @param methods per-method settings, or {@code null}
+		 * @param protocol the protocol, or {@code null} to inherit
+		 * @param tls the transport security, or {@code null} to inherit
+		 * @param grpc the gRPC settings, or {@code null} to inherit
 		 */
 		public Client(@Nullable String url, @Nullable String serviceId, @Nullable LoadBalancerType loadBalancer,
 				@Nullable Timeout timeout, @Nullable Retry retry, @Nullable Outlier outlier, @Nullable Hedge hedge,
-				@Nullable Resilience resilience, @Nullable Map<String, MethodProperties> methods) {
-			this(url, serviceId, loadBalancer, timeout, retry, outlier, hedge, resilience, methods, null);
+				@Nullable Resilience resilience, @Nullable Map<String, MethodProperties> methods,
+				@Nullable ClientProtocol protocol, @Nullable Tls tls, @Nullable Grpc grpc) {
+			this(url, serviceId, loadBalancer, timeout, retry, outlier, hedge, resilience, methods, protocol, tls, grpc,
+					null);
 		}
 
 		private Client(@Nullable String url, @Nullable String serviceId, @Nullable LoadBalancerType loadBalancer,
 				@Nullable Timeout timeout, @Nullable Retry retry, @Nullable Outlier outlier, @Nullable Hedge hedge,
 				@Nullable Resilience resilience, @Nullable Map<String, MethodProperties> methods,
-				@Nullable URI parsedUrl) {
+				@Nullable ClientProtocol protocol, @Nullable Tls tls, @Nullable Grpc grpc, @Nullable URI parsedUrl) {
 			this.url = url;
 			this.serviceId = serviceId;
 			this.loadBalancer = loadBalancer;
@@ -222,11 +243,14 @@ public class ServiceClientProperties {
 			this.hedge = (hedge != null) ? hedge : new Hedge(null, null, null);
 			this.resilience = (resilience != null) ? resilience : new Resilience(null, null, null, null);
 			this.methods = (methods != null) ? Collections.unmodifiableMap(new LinkedHashMap<>(methods)) : Map.of();
+			this.protocol = protocol;
+			this.tls = (tls != null) ? tls : new Tls(null);
+			this.grpc = (grpc != null) ? grpc : new Grpc(null);
 			this.parsedUrl = parsedUrl;
 		}
 
 		static Client empty() {
-			return new Client(null, null, null, null, null, null, null, null, null);
+			return new Client(null, null, null, null, null, null, null, null, null, null, null, null);
 		}
 
 		/**
@@ -301,19 +325,45 @@ public class ServiceClientProperties {
 			return this.methods;
 		}
 
+		/**
+		 * Protocol of the client.
+		 * @return the protocol, or {@code null} to inherit
+		 */
+		public @Nullable ClientProtocol getProtocol() {
+			return this.protocol;
+		}
+
+		/**
+		 * Transport security of the client.
+		 * @return the TLS settings
+		 */
+		public Tls getTls() {
+			return this.tls;
+		}
+
+		/**
+		 * gRPC settings of the client.
+		 * @return the gRPC settings
+		 */
+		public Grpc getGrpc() {
+			return this.grpc;
+		}
+
 		Client validate(String prefix) {
 			this.timeout.validate(prefix + ".timeout");
 			this.retry.validate(prefix + ".retry");
 			this.outlier.validate(prefix + ".outlier");
 			this.hedge.validate(prefix + ".hedge");
 			this.methods.forEach((method, settings) -> settings.validate(prefix + ".methods." + method));
+			this.tls.validate(prefix + ".tls");
+			this.grpc.validate(prefix + ".grpc");
 			if (this.serviceId != null && this.serviceId.isBlank()) {
 				throw new InvalidSwitchboardPropertyException(prefix + ".service-id", this.serviceId,
 						"must not be blank", "a service id known to discovery");
 			}
 			URI parsed = (this.url != null) ? parseUrl(prefix + ".url", this.url) : null;
 			return new Client(this.url, this.serviceId, this.loadBalancer, this.timeout, this.retry, this.outlier,
-					this.hedge, this.resilience, this.methods, parsed);
+					this.hedge, this.resilience, this.methods, this.protocol, this.tls, this.grpc, parsed);
 		}
 
 		private static URI parseUrl(String property, String url) {
@@ -859,6 +909,78 @@ public class ServiceClientProperties {
 
 		MethodSettings toSettings() {
 			return new MethodSettings(this.timeout, this.hedge);
+		}
+
+	}
+
+	/**
+	 * Transport security of a client's calls (gRPC now; REST reads {@code spring.http.serviceclient.<name>.ssl}).
+	 */
+	public static class Tls {
+
+		/**
+		 * Name of the Spring Boot SSL bundle (spring.ssl.bundle.*) whose trust material verifies instances and
+		 * whose key, if any, authenticates the client (mutual TLS). Unset means plaintext.
+		 */
+		private final @Nullable String bundle;
+
+		/**
+		 * Creates the TLS settings.
+		 * @param bundle the SSL bundle name, or {@code null} to inherit
+		 */
+		public Tls(@Nullable String bundle) {
+			this.bundle = bundle;
+		}
+
+		/**
+		 * Name of the SSL bundle.
+		 * @return the bundle name, or {@code null} to inherit
+		 */
+		public @Nullable String getBundle() {
+			return this.bundle;
+		}
+
+		void validate(String prefix) {
+			if (this.bundle != null && this.bundle.isBlank()) {
+				throw new InvalidSwitchboardPropertyException(prefix + ".bundle", this.bundle, "must not be blank",
+						"the name of a bundle under spring.ssl.bundle.*");
+			}
+		}
+
+	}
+
+	/**
+	 * gRPC settings of a client.
+	 */
+	public static class Grpc {
+
+		/**
+		 * gRPC port of instances whose discovery metadata has no 'grpc-port' entry. Unset means the instance's
+		 * own port.
+		 */
+		private final @Nullable Integer port;
+
+		/**
+		 * Creates the gRPC settings.
+		 * @param port the fallback gRPC port, or {@code null} to inherit
+		 */
+		public Grpc(@Nullable Integer port) {
+			this.port = port;
+		}
+
+		/**
+		 * gRPC port of instances that publish none.
+		 * @return the port, or {@code null} to inherit
+		 */
+		public @Nullable Integer getPort() {
+			return this.port;
+		}
+
+		void validate(String prefix) {
+			if (this.port != null && (this.port < 1 || this.port > 65535)) {
+				throw new InvalidSwitchboardPropertyException(prefix + ".port", this.port, "not a TCP port",
+						"1 to 65535");
+			}
 		}
 
 	}

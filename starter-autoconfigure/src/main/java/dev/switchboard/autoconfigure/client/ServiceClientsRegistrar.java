@@ -74,7 +74,15 @@ class ServiceClientsRegistrar extends AbstractHttpServiceRegistrar {
 		ServiceClientRegistry clients = serviceClientRegistry();
 		for (Class<?> type : findClientInterfaces(importingClassMetadata)) {
 			String name = clientName(type);
-			registry.forGroup(name, HttpServiceGroup.ClientType.REST_CLIENT).register(type);
+			ClientProtocol protocol = (this.environment != null)
+					? ServiceClientProtocols.protocol(this.environment, name) : ClientProtocol.REST;
+			if (protocol == ClientProtocol.REST) {
+				registry.forGroup(name, HttpServiceGroup.ClientType.REST_CLIENT).register(type);
+			}
+			else if (this.beanDefinitionRegistry != null && this.beanFactory != null) {
+				// Other protocols have no HTTP service group: their transport creates the proxy.
+				ServiceClientProtocols.register(this.beanDefinitionRegistry, this.beanFactory, type, name, protocol);
+			}
 			clients.add(name, type.getName());
 		}
 	}

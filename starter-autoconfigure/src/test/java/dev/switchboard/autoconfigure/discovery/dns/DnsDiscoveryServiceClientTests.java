@@ -61,7 +61,7 @@ class DnsDiscoveryServiceClientTests {
 			.properties("switchboard.discovery.type=dns",
 					"switchboard.discovery.dns.servers=127.0.0.1:" + dns.address().getPort(),
 					"switchboard.discovery.dns.domain=" + DOMAIN, "switchboard.discovery.dns.query-timeout=1s",
-					"switchboard.discovery.refresh-interval=200ms")
+					"switchboard.discovery.refresh-interval=200ms", "switchboard.clients.inventory.load-balancer=round-robin")
 			.run();
 	}
 

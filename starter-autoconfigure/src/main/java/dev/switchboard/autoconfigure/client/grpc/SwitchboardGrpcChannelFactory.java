@@ -1,0 +1,175 @@
+package dev.switchboard.autoconfigure.client.grpc;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.grpc.ChannelCredentials;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.TlsChannelCredentials;
+import org.jspecify.annotations.Nullable;
+
+import dev.switchboard.autoconfigure.client.ClientSettings;
+import dev.switchboard.autoconfigure.client.ServiceClientProperties;
+import dev.switchboard.autoconfigure.client.rest.ServiceClientHttpServiceGroupConfigurer;
+import dev.switchboard.autoconfigure.diagnostics.InvalidSwitchboardPropertyException;
+import dev.switchboard.core.balancer.LoadBalancer;
+import dev.switchboard.core.discovery.ServiceDiscovery;
+
+import org.springframework.boot.ssl.NoSuchSslBundleException;
+import org.springframework.boot.ssl.SslBundle;
+import org.springframework.boot.ssl.SslBundles;
+import org.springframework.core.Ordered;
+import org.springframework.grpc.client.ChannelBuilderOptions;
+import org.springframework.grpc.client.ClientInterceptorsConfigurer;
+import org.springframework.grpc.client.DefaultGrpcChannelFactory;
+import org.springframework.grpc.client.GrpcChannelBuilderCustomizer;
+import org.springframework.grpc.client.GrpcChannelFactory;
+
+/**
+ * Spring gRPC {@link GrpcChannelFactory} for {@code switchboard://<client>} targets: channels resolved through
+ * Switchboard's discovery, balanced by the client's Switchboard balancer (the {@code switchboard} policy), with
+ * the client's read timeout as default deadline and its SSL bundle as TLS credentials. Spring gRPC's global
+ * interceptors and channel customizers apply as they do to its own channels, and channels are shut down when
+ * the context closes.
+ * <p>
+ * Ordered first so that, inside Spring gRPC's composite factory, {@code switchboard://} targets come here; any
+ * other target is left to Spring gRPC's factories.
+ *
+ * @param <T> the type of channel builder
+ * @author Switchboard
+ */
+public class SwitchboardGrpcChannelFactory<T extends ManagedChannelBuilder<T>> extends DefaultGrpcChannelFactory<T>
+		implements Ordered {
+
+	private static final String PREFIX = DiscoveryTarget.SCHEME + "://";
+
+	private final ServiceClientProperties properties;
+
+	private final ServiceDiscovery discovery;
+
+	private final @Nullable SslBundles sslBundles;
+
+	private final Map<String, LoadBalancer> balancers = new ConcurrentHashMap<>();
+
+	private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
+
+	/**
+	 * Creates a factory.
+	 * @param globalCustomizers Spring gRPC's channel builder customizers
+	 * @param interceptorsConfigurer applies Spring gRPC's global client interceptors
+	 * @param properties Switchboard's client properties
+	 * @param discovery the discovery view channels resolve through
+	 * @param sslBundles the SSL bundles named by {@code switchboard.clients.<name>.tls.bundle}, if any
+	 */
+	public SwitchboardGrpcChannelFactory(List<GrpcChannelBuilderCustomizer<T>> globalCustomizers,
+			ClientInterceptorsConfigurer interceptorsConfigurer, ServiceClientProperties properties,
+			ServiceDiscovery discovery, @Nullable SslBundles sslBundles) {
+		super(globalCustomizers, interceptorsConfigurer);
+		this.properties = properties;
+		this.discovery = discovery;
+		this.sslBundles = sslBundles;
+		setCredentialsProvider((target) -> credentials(clientName(target)));
+	}
+
+	/**
+	 * The target of a client's channel.
+	 * @param clientName the client name
+	 * @return {@code switchboard://<clientName>}
+	 */
+	public static String target(String clientName) {
+		return PREFIX + clientName;
+	}
+
+	@Override
+	public int getOrder() {
+		return Ordered.HIGHEST_PRECEDENCE;
+	}
+
+	@Override
+	public boolean supports(String target) {
+		return target.startsWith(PREFIX);
+	}
+
+	/**
+	 * The shared channel of a client, created on first use.
+	 * @param clientName the client name
+	 * @return the channel
+	 */
+	public ManagedChannel channel(String clientName) {
+		return this.channels.computeIfAbsent(clientName, (name) -> createChannel(target(name)));
+	}
+
+	@Override
+	public ManagedChannel createChannel(String target, ChannelBuilderOptions options) {
+		if (!supports(target)) {
+			throw new IllegalArgumentException("Not a Switchboard target: '" + target + "' (expected " + PREFIX
+					+ "<client name>)");
+		}
+		String clientName = clientName(target);
+		ClientSettings settings = this.properties.resolve(clientName);
+		if (settings.url() != null) {
+			throw new InvalidSwitchboardPropertyException("switchboard.clients." + clientName + ".url", settings.url(),
+					"gRPC calls are routed through discovery; a fixed URL applies to REST only",
+					"unset, with the instances listed in discovery (switchboard.discovery.static.services."
+							+ settings.serviceId() + " for fixed addresses)");
+		}
+		LoadBalancer balancer = this.balancers.computeIfAbsent(clientName,
+				(name) -> settings.loadBalancer().create());
+		DiscoveryTarget discoveryTarget = new DiscoveryTarget(clientName, settings.serviceId(), this.discovery, balancer,
+				settings.grpcPort());
+		Duration read = (settings.readTimeout() != null) ? settings.readTimeout()
+				: ServiceClientHttpServiceGroupConfigurer.DEFAULT_READ_TIMEOUT;
+		Duration connect = (settings.connectTimeout() != null) ? settings.connectTimeout()
+				: ServiceClientHttpServiceGroupConfigurer.DEFAULT_CONNECT_TIMEOUT;
+		// Applied after Spring gRPC's customizers, which set their own default policy.
+		return super.createChannel(target, options.<T>withCustomizer(switchboard(discoveryTarget, read, connect)));
+	}
+
+	private GrpcChannelBuilderCustomizer<T> switchboard(
+			DiscoveryTarget discoveryTarget, Duration read, Duration connect) {
+		return (target, builder) -> {
+			builder.setNameResolverArg(DiscoveryTarget.ARG, discoveryTarget);
+			builder.defaultLoadBalancingPolicy(SwitchboardLoadBalancerProvider.POLICY_NAME);
+			builder.intercept(new ReadTimeoutInterceptor(read));
+			NettyChannelOptions.applyConnectTimeout(builder, connect);
+		};
+	}
+
+	private ChannelCredentials credentials(String clientName) {
+		String bundleName = this.properties.resolve(clientName).tlsBundle();
+		if (bundleName == null) {
+			return InsecureChannelCredentials.create();
+		}
+		// Name the property the value came from: the client's own entry, or the inherited default.
+		ServiceClientProperties.Client own = this.properties.getClients().get(clientName);
+		String property = (own != null && own.getTls().getBundle() != null)
+				? "switchboard.clients." + clientName + ".tls.bundle" : "switchboard.client-defaults.tls.bundle";
+		if (this.sslBundles == null) {
+			throw new InvalidSwitchboardPropertyException(property, bundleName, "no SSL bundles are configured",
+					"the name of a bundle under spring.ssl.bundle.*");
+		}
+		SslBundle bundle;
+		try {
+			bundle = this.sslBundles.getBundle(bundleName);
+		}
+		catch (NoSuchSslBundleException ex) {
+			throw new InvalidSwitchboardPropertyException(property, bundleName, "no SSL bundle of that name exists",
+					"the name of a bundle under spring.ssl.bundle.*");
+		}
+		// grpc's transport-neutral credentials: the bundle's trust material verifies instances, its key (if
+		// any) authenticates this client for mutual TLS.
+		return TlsChannelCredentials.newBuilder()
+			.keyManager(bundle.getManagers().getKeyManagers())
+			.trustManager(bundle.getManagers().getTrustManagers())
+			.build();
+	}
+
+	private static String clientName(String target) {
+		return target.startsWith(PREFIX) ? target.substring(PREFIX.length()) : target;
+	}
+
+}

@@ -1,0 +1,264 @@
+package dev.switchboard.autoconfigure.client.grpc;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import io.grpc.Channel;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import dev.switchboard.autoconfigure.client.grpc.proto.InventoryServiceGrpc;
+import dev.switchboard.autoconfigure.client.grpc.proto.InventoryServiceGrpc.InventoryServiceBlockingStub;
+import dev.switchboard.autoconfigure.client.grpc.proto.InventoryServiceGrpc.InventoryServiceFutureStub;
+import dev.switchboard.autoconfigure.client.grpc.proto.InventoryServiceGrpc.InventoryServiceStub;
+import dev.switchboard.autoconfigure.client.grpc.proto.Item;
+import dev.switchboard.autoconfigure.client.grpc.proto.ItemRequest;
+import dev.switchboard.core.annotation.GrpcClient;
+import dev.switchboard.core.balancer.CallOutcome;
+import dev.switchboard.core.balancer.LoadBalancer;
+import dev.switchboard.core.balancer.RoundRobinLoadBalancer;
+import dev.switchboard.core.discovery.ServiceDiscovery;
+
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.cloud.client.ServiceInstance;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.grpc.client.ChannelBuilderOptions;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * End-to-end tests of {@code @GrpcClient} stubs over real Netty gRPC servers on loopback, resolved through
+ * static discovery and balanced by Switchboard's balancer.
+ *
+ * @author Switchboard
+ */
+class GrpcStubClientTests {
+
+	private static TestInventoryServer first;
+
+	private static TestInventoryServer second;
+
+	private static TestInventoryServer doomed;
+
+	private static ConfigurableApplicationContext context;
+
+	@BeforeAll
+	static void start() throws Exception {
+		first = new TestInventoryServer("first");
+		second = new TestInventoryServer("second");
+		doomed = new TestInventoryServer("doomed");
+		context = new SpringApplicationBuilder(TestApplication.class).web(WebApplicationType.NONE)
+			.properties("switchboard.discovery.static.services.inventory[0]=" + first.url(),
+					"switchboard.discovery.static.services.inventory[1]=" + second.url(),
+					"switchboard.discovery.static.services.failover[0]=" + first.url(),
+					"switchboard.discovery.static.services.failover[1]=" + doomed.url(),
+					"switchboard.clients.inventory.timeout.read=300ms",
+					"switchboard.client-defaults.load-balancer=round-robin")
+			.run();
+	}
+
+	@AfterAll
+	static void stop() throws Exception {
+		if (context != null) {
+			context.close();
+		}
+		first.close();
+		second.close();
+		doomed.close();
+	}
+
+	@Test
+	void constructorInjectedBlockingStubIsBalancedOverBothInstances() {
+		InventoryServiceBlockingStub stub = context.getBean(Stubs.class).blocking;
+		Map<String, Integer> answeredBy = new HashMap<>();
+		for (int i = 0; i < 20; i++) {
+			Item item = stub.getItem(ItemRequest.newBuilder().setSku("sku-" + i).build());
+			assertThat(item.getSku()).isEqualTo("sku-" + i);
+			answeredBy.merge(item.getInstance(), 1, Integer::sum);
+		}
+		// Both instances answer; round-robin over the ready ones.
+		assertThat(answeredBy).containsOnlyKeys("first", "second");
+		assertThat(answeredBy.values()).allSatisfy((count) -> assertThat(count).isBetween(8, 12));
+	}
+
+	@Test
+	void fieldInjectedFutureAndAsyncStubsShareTheClientChannel() throws Exception {
+		Stubs stubs = context.getBean(Stubs.class);
+		assertThat(stubs.future.getItem(ItemRequest.newBuilder().setSku("f").build()).get(2, TimeUnit.SECONDS)
+			.getSku()).isEqualTo("f");
+		assertThat(stubs.async).isNotNull();
+		assertThat(stubs.async.getChannel()).isSameAs(stubs.blocking.getChannel()).isSameAs(stubs.channel);
+	}
+
+	@Test
+	void readTimeoutBecomesTheDeadlineOfCallsWithoutOne() {
+		InventoryServiceBlockingStub stub = context.getBean(Stubs.class).blocking;
+		long start = System.nanoTime();
+		assertThatExceptionOfType(StatusRuntimeException.class)
+			.isThrownBy(() -> stub.getItem(ItemRequest.newBuilder().setSku("slow").setDelayMillis(1500).build()))
+			.satisfies((ex) -> assertThat(ex.getStatus().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED));
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(1200));
+		// The caller's own deadline wins.
+		Item item = stub.withDeadlineAfter(3, TimeUnit.SECONDS)
+			.getItem(ItemRequest.newBuilder().setSku("patient").setDelayMillis(500).build());
+		assertThat(item.getSku()).isEqualTo("patient");
+	}
+
+	@Test
+	void callsFailOverToTheLiveInstanceWhenOneStops() throws Exception {
+		InventoryServiceBlockingStub stub = context.getBean(Stubs.class).failover;
+		List<String> before = new ArrayList<>();
+		for (int i = 0; i < 6; i++) {
+			before.add(stub.getItem(ItemRequest.newBuilder().setSku("b" + i).build()).getInstance());
+		}
+		assertThat(before).contains("first", "doomed");
+		doomed.close();
+		List<String> after = new ArrayList<>();
+		for (int i = 0; i < 10; i++) {
+			after.add(stub.getItem(ItemRequest.newBuilder().setSku("a" + i).build()).getInstance());
+		}
+		assertThat(after).containsOnly("first");
+	}
+
+	@Test
+	void serviceWithoutInstancesFailsNamingServiceAndBackend() {
+		InventoryServiceBlockingStub stub = InventoryServiceGrpc
+			.newBlockingStub(context.getBean(SwitchboardGrpcChannelFactory.class).channel("ghost"));
+		assertThatExceptionOfType(StatusRuntimeException.class)
+			.isThrownBy(() -> stub.getItem(ItemRequest.newBuilder().setSku("x").build()))
+			.satisfies((ex) -> assertThat(ex.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE))
+			.withMessageContaining("No instance of service 'ghost' is available from discovery backend 'static'");
+	}
+
+	@Test
+	void balancerIsFedWithLatencyAndOutcomeOfEveryAttempt() throws Exception {
+		RecordingBalancer balancer = new RecordingBalancer();
+		ServiceDiscovery discovery = context.getBean(ServiceDiscovery.class);
+		SwitchboardGrpcChannelFactory<?> factory = context.getBean(SwitchboardGrpcChannelFactory.class);
+		DiscoveryTarget target = new DiscoveryTarget("recorded", "inventory", discovery, balancer, null);
+		ManagedChannel channel = io.grpc.Grpc
+			.newChannelBuilder(target.target(), io.grpc.InsecureChannelCredentials.create())
+			.setNameResolverArg(DiscoveryTarget.ARG, target)
+			.defaultLoadBalancingPolicy(SwitchboardLoadBalancerProvider.POLICY_NAME)
+			.build();
+		try {
+			InventoryServiceBlockingStub stub = InventoryServiceGrpc.newBlockingStub(channel);
+			stub.getItem(ItemRequest.newBuilder().setSku("ok").build());
+			assertThatExceptionOfType(StatusRuntimeException.class)
+				.isThrownBy(() -> stub.getItem(ItemRequest.newBuilder().setSku("missing").build()));
+			assertThatExceptionOfType(StatusRuntimeException.class)
+				.isThrownBy(() -> stub.withDeadlineAfter(100, TimeUnit.MILLISECONDS)
+					.getItem(ItemRequest.newBuilder().setSku("slow").setDelayMillis(600).build()));
+		}
+		finally {
+			channel.shutdownNow().awaitTermination(2, TimeUnit.SECONDS);
+		}
+		assertThat(factory).isNotNull();
+		assertThat(balancer.outcomes).containsExactly(CallOutcome.SUCCESS, CallOutcome.CLIENT_ERROR,
+				CallOutcome.TIMEOUT);
+		assertThat(balancer.started).isEqualTo(3);
+		assertThat(balancer.latencies.get(2)).isGreaterThanOrEqualTo(Duration.ofMillis(90).toNanos());
+	}
+
+	@Test
+	void grpcPortComesFromMetadataThenClientSettingThenInstancePort() {
+		ServiceDiscovery discovery = context.getBean(ServiceDiscovery.class);
+		ServiceInstance plain = new org.springframework.cloud.client.DefaultServiceInstance("a", "svc", "h", 8080,
+				false);
+		ServiceInstance published = new org.springframework.cloud.client.DefaultServiceInstance("b", "svc", "h", 8080,
+				false, Map.of("grpc-port", "9095"));
+		DiscoveryTarget withFallback = new DiscoveryTarget("c", "svc", discovery, new RoundRobinLoadBalancer(), 9090);
+		DiscoveryTarget withoutFallback = new DiscoveryTarget("c", "svc", discovery, new RoundRobinLoadBalancer(),
+				null);
+		assertThat(withFallback.grpcPort(published)).isEqualTo(9095);
+		assertThat(withFallback.grpcPort(plain)).isEqualTo(9090);
+		assertThat(withoutFallback.grpcPort(plain)).isEqualTo(8080);
+	}
+
+	@Test
+	void springGrpcChannelFactoryServesSwitchboardTargets() {
+		org.springframework.grpc.client.GrpcChannelFactory factory = context
+			.getBean(org.springframework.grpc.client.GrpcChannelFactory.class);
+		assertThat(factory.supports("switchboard://inventory")).isTrue();
+		ManagedChannel channel = factory.createChannel("switchboard://inventory", ChannelBuilderOptions.defaults());
+		Item item = InventoryServiceGrpc.newBlockingStub(channel).getItem(ItemRequest.newBuilder().setSku("s").build());
+		assertThat(item.getInstance()).isIn("first", "second");
+	}
+
+	static final class RecordingBalancer implements LoadBalancer {
+
+		final List<CallOutcome> outcomes = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+		final List<Long> latencies = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+		volatile int started;
+
+		private final RoundRobinLoadBalancer delegate = new RoundRobinLoadBalancer();
+
+		@Override
+		public ServiceInstance choose(List<ServiceInstance> instances) {
+			return this.delegate.choose(instances);
+		}
+
+		@Override
+		public synchronized void onStart(ServiceInstance instance) {
+			this.started++;
+		}
+
+		@Override
+		public void onComplete(ServiceInstance instance, long latencyNanos, CallOutcome outcome) {
+			this.latencies.add(latencyNanos);
+			this.outcomes.add(outcome);
+		}
+
+	}
+
+	static class Stubs {
+
+		final InventoryServiceBlockingStub blocking;
+
+		final InventoryServiceBlockingStub failover;
+
+		final Channel channel;
+
+		@GrpcClient("inventory")
+		InventoryServiceFutureStub future;
+
+		@GrpcClient("inventory")
+		private InventoryServiceStub async;
+
+		Stubs(@GrpcClient("inventory") InventoryServiceBlockingStub blocking,
+				@GrpcClient("failover") InventoryServiceBlockingStub failover, @GrpcClient("inventory") Channel channel) {
+			this.blocking = blocking;
+			this.failover = failover;
+			this.channel = channel;
+		}
+
+	}
+
+	@SpringBootConfiguration
+	@EnableAutoConfiguration
+	static class TestApplication {
+
+		@Bean
+		Stubs stubs(@GrpcClient("inventory") InventoryServiceBlockingStub blocking,
+				@GrpcClient("failover") InventoryServiceBlockingStub failover, @GrpcClient("inventory") Channel channel) {
+			return new Stubs(blocking, failover, channel);
+		}
+
+	}
+
+}

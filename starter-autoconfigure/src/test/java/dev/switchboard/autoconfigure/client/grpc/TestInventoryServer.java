@@ -1,0 +1,85 @@
+package dev.switchboard.autoconfigure.client.grpc;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.grpc.Server;
+import io.grpc.Status;
+import io.grpc.netty.NettyServerBuilder;
+import io.grpc.stub.StreamObserver;
+
+import dev.switchboard.autoconfigure.client.grpc.proto.InventoryServiceGrpc;
+import dev.switchboard.autoconfigure.client.grpc.proto.Item;
+import dev.switchboard.autoconfigure.client.grpc.proto.ItemRequest;
+
+/**
+ * A real gRPC server (Netty) on a random loopback port serving the test inventory service: answers name the
+ * server, {@code missing} is NOT_FOUND, {@code delay_millis} delays the answer.
+ *
+ * @author Switchboard
+ */
+final class TestInventoryServer implements AutoCloseable {
+
+	private final Server server;
+
+	private final AtomicInteger calls = new AtomicInteger();
+
+	TestInventoryServer(String name) throws IOException {
+		this.server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+			.addService(new InventoryServiceGrpc.InventoryServiceImplBase() {
+
+				@Override
+				public void getItem(ItemRequest request, StreamObserver<Item> observer) {
+					TestInventoryServer.this.calls.incrementAndGet();
+					if (request.getSku().equals("missing")) {
+						observer.onError(Status.NOT_FOUND.withDescription("no item missing").asRuntimeException());
+						return;
+					}
+					sleep(request.getDelayMillis());
+					observer.onNext(Item.newBuilder().setSku(request.getSku()).setInstance(name).build());
+					observer.onCompleted();
+				}
+
+			})
+			.build()
+			.start();
+	}
+
+	int port() {
+		return this.server.getPort();
+	}
+
+	String url() {
+		return "http://127.0.0.1:" + port();
+	}
+
+	int calls() {
+		return this.calls.get();
+	}
+
+	private static void sleep(long millis) {
+		try {
+			Thread.sleep(millis);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	@Override
+	public void close() {
+		this.server.shutdown();
+		try {
+			if (!this.server.awaitTermination(2, TimeUnit.SECONDS)) {
+				this.server.shutdownNow();
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			this.server.shutdownNow();
+		}
+	}
+
+}
