@@ -1,5 +1,8 @@
 package dev.switchboard.autoconfigure.discovery;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 import dev.switchboard.autoconfigure.diagnostics.InvalidSwitchboardPropertyException;
 import dev.switchboard.core.discovery.ServiceDiscovery;
 
@@ -9,9 +12,13 @@ import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.cloud.consul.discovery.ConsulCatalogWatch;
 import org.springframework.cloud.consul.discovery.ConsulDiscoveryClient;
 import org.springframework.cloud.consul.discovery.ConsulDiscoveryProperties;
+import org.springframework.cloud.consul.serviceregistry.ConsulAutoRegistration;
+import org.springframework.cloud.consul.serviceregistry.ConsulServiceRegistry;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
@@ -49,6 +56,29 @@ class ConsulDiscoveryBackendConfiguration {
 	@Bean
 	static HeartbeatRefreshListener switchboardConsulCatalogWatchListener(ObjectProvider<ServiceDiscovery> discovery) {
 		return new HeartbeatRefreshListener(ConsulCatalogWatch.class, discovery);
+	}
+
+	@Bean
+	static ApplicationListener<ApplicationReadyEvent> switchboardConsulMetadataPublisher(
+			ObjectProvider<InstanceMetadataContributor> contributors,
+			ObjectProvider<ConsulAutoRegistration> registration, ObjectProvider<ConsulServiceRegistry> registry) {
+		// Ports known only once servers run (such as the gRPC port) join the registered metadata now: the agent
+		// replaces a service registered again under the same id.
+		return (event) -> {
+			Map<String, String> metadata = InstanceMetadataContributor.collect(contributors);
+			ConsulAutoRegistration service = registration.getIfAvailable();
+			ConsulServiceRegistry serviceRegistry = registry.getIfAvailable();
+			if (metadata.isEmpty() || service == null || serviceRegistry == null) {
+				return;
+			}
+			Map<String, String> meta = new LinkedHashMap<>();
+			if (service.getService().getMeta() != null) {
+				meta.putAll(service.getService().getMeta());
+			}
+			meta.putAll(metadata);
+			service.getService().setMeta(meta);
+			serviceRegistry.register(service);
+		};
 	}
 
 	@Bean

@@ -1,7 +1,9 @@
 package dev.switchboard.autoconfigure.discovery;
 
 import java.time.Duration;
+import java.util.Map;
 
+import com.netflix.appinfo.ApplicationInfoManager;
 import com.netflix.discovery.EurekaClient;
 import com.netflix.discovery.EurekaClientConfig;
 
@@ -14,9 +16,11 @@ import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.cloud.netflix.eureka.EurekaClientConfigBean;
 import org.springframework.cloud.netflix.eureka.EurekaDiscoveryClient;
 import org.springframework.cloud.netflix.eureka.EurekaInstanceConfigBean;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
@@ -65,6 +69,21 @@ class EurekaDiscoveryBackendConfiguration {
 			ObjectProvider<ServiceDiscovery> discovery) {
 		// Spring Cloud's CloudEurekaClient publishes a HeartbeatEvent after every successful registry fetch.
 		return new HeartbeatRefreshListener(com.netflix.discovery.DiscoveryClient.class, discovery);
+	}
+
+	@Bean
+	static ApplicationListener<ApplicationReadyEvent> switchboardEurekaMetadataPublisher(
+			ObjectProvider<InstanceMetadataContributor> contributors, ObjectProvider<ApplicationInfoManager> manager,
+			ObjectProvider<EurekaInstanceConfigBean> instance) {
+		// Ports known only once servers run (such as the gRPC port) join the registered metadata now; Eureka
+		// sends the changed InstanceInfo with its next instance-info replication.
+		return (event) -> {
+			Map<String, String> metadata = InstanceMetadataContributor.collect(contributors);
+			if (!metadata.isEmpty()) {
+				instance.ifAvailable((config) -> config.getMetadataMap().putAll(metadata));
+				manager.ifAvailable((info) -> info.registerAppMetadata(metadata));
+			}
+		};
 	}
 
 	@Bean

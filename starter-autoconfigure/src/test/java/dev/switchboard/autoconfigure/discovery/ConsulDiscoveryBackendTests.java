@@ -73,6 +73,10 @@ class ConsulDiscoveryBackendTests {
 		assertThat(registration.meta()).containsEntry("zone", "zone-a").containsEntry("version", "1.4.2");
 		assertThat(registration.http()).isEqualTo("http://127.0.0.1:" + port(inventory) + "/actuator/health");
 		assertThat(registration.interval()).isEqualTo(Duration.ofSeconds(1));
+		// Metadata contributed once the application runs is registered again with the rest.
+		await().atMost(Duration.ofSeconds(5))
+			.untilAsserted(() -> assertThat(awaitRegistration("inventory").meta()).containsEntry("grpc-port", "9191")
+				.containsEntry("zone", "zone-a"));
 	}
 
 	@Test
@@ -207,6 +211,12 @@ class ConsulDiscoveryBackendTests {
 	@SpringBootConfiguration
 	@EnableAutoConfiguration
 	static class ConsulApplication {
+
+		// Stands for the gRPC server's port contributor: metadata known only once servers run.
+		@org.springframework.context.annotation.Bean
+		InstanceMetadataContributor lateMetadata() {
+			return () -> java.util.Map.of("grpc-port", "9191");
+		}
 
 	}
 

@@ -91,6 +91,10 @@ class EurekaDiscoveryBackendTests {
 					assertThat(instance.getPort()).isEqualTo(port(inventory));
 					assertThat(instance.getMetadata()).containsEntry("zone", "zone-a");
 				}));
+		// Metadata contributed once the application runs reaches the registry with the next replication.
+		await().atMost(Duration.ofSeconds(10))
+			.untilAsserted(() -> assertThat(discovery.getInstances("inventory")).singleElement()
+				.satisfies((instance) -> assertThat(instance.getMetadata()).containsEntry("grpc-port", "9191")));
 	}
 
 	@Test
@@ -208,6 +212,12 @@ class EurekaDiscoveryBackendTests {
 	@SpringBootConfiguration
 	@EnableAutoConfiguration
 	static class EurekaClientApplication {
+
+		// Stands for the gRPC server's port contributor: metadata known only once servers run.
+		@org.springframework.context.annotation.Bean
+		InstanceMetadataContributor lateMetadata() {
+			return () -> java.util.Map.of("grpc-port", "9191");
+		}
 
 	}
 
