@@ -245,7 +245,9 @@ public final class BenchmarkApplication {
 				"switchboard.client-defaults.timeout.connect=1s", "switchboard.client-defaults.timeout.read=5s",
 				"switchboard.discovery.static.services.single[0]=" + trio.get(0).url(),
 				"switchboard.clients.slow-rr.service-id=trio", "switchboard.clients.slow-rr.load-balancer=round-robin",
-				"switchboard.clients.slow-p2c.service-id=trio", "switchboard.clients.failover.service-id=trio"));
+				"switchboard.clients.slow-p2c.service-id=trio", "switchboard.clients.failover.service-id=trio",
+				// The Spring anchor is stock Spring Cloud LoadBalancer (round-robin), not Switchboard's balancer.
+				"switchboard.spring-cloud-loadbalancer.enabled=false"));
 		for (int i = 0; i < trio.size(); i++) {
 			properties.add("switchboard.discovery.static.services.trio[" + i + "]=" + trio.get(i).url());
 			properties.add("spring.cloud.discovery.client.simple.instances.springlb[" + i + "].uri=" + trio.get(i).url());
