@@ -64,16 +64,20 @@ public final class ServiceClientAutoConfiguration {
 			ResourceLoader resourceLoader, ObjectProvider<ClientHttpRequestFactoryBuilder<?>> requestFactoryBuilder,
 			ObjectProvider<SslBundles> sslBundles, ObjectProvider<HttpClientSettings> httpClientSettings,
 			ObjectProvider<HttpServiceClientProperties> bootProperties, ServiceClientRuntimes runtimes,
-			ObjectProvider<ServiceCallDecorator> decorator, BeanFactory beanFactory,
-			@Qualifier(HEDGE_EXECUTOR_BEAN_NAME) ExecutorService hedgeExecutor) {
+			ServiceClientGuards guards, @Qualifier(HEDGE_EXECUTOR_BEAN_NAME) ExecutorService hedgeExecutor) {
 		ClientHttpRequestFactoryBuilder<?> builder = requestFactoryBuilder
 			.getIfAvailable(() -> ClientHttpRequestFactoryBuilder.detect(resourceLoader.getClassLoader()));
 		HttpClientSettingsPropertyMapper mapper = new HttpClientSettingsPropertyMapper(sslBundles.getIfAvailable(),
 				httpClientSettings.getIfAvailable());
 		return new ServiceClientHttpServiceGroupConfigurer(registry, properties, discovery.getObject(), builder, mapper,
-				bootProperties.getIfAvailable(), runtimes,
-				new ServiceClientGuards(decorator.getIfUnique(), beanFactory::getBean), hedgeExecutor,
-				resourceLoader.getClassLoader());
+				bootProperties.getIfAvailable(), runtimes, guards, hedgeExecutor, resourceLoader.getClassLoader());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ServiceClientGuards switchboardServiceClientGuards(ObjectProvider<ServiceCallDecorator> decorator,
+			BeanFactory beanFactory) {
+		return new ServiceClientGuards(decorator.getIfUnique(), beanFactory::getBean);
 	}
 
 	@Bean

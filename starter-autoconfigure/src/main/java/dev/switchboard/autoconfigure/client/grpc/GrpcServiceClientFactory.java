@@ -2,16 +2,25 @@ package dev.switchboard.autoconfigure.client.grpc;
 
 import java.lang.reflect.Proxy;
 import java.time.Duration;
+import java.util.List;
+import java.util.function.Supplier;
 
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.switchboard.autoconfigure.client.ClientProtocol;
 import dev.switchboard.autoconfigure.client.ClientSettings;
+import dev.switchboard.autoconfigure.client.MethodPolicies;
+import dev.switchboard.autoconfigure.client.ServiceClientGuard;
+import dev.switchboard.autoconfigure.client.ServiceClientGuards;
 import dev.switchboard.autoconfigure.client.ServiceClientProperties;
 import dev.switchboard.autoconfigure.client.ServiceClientProxyFactory;
+import dev.switchboard.autoconfigure.client.ServiceClientRuntime;
+import dev.switchboard.autoconfigure.client.ServiceClientRuntimes;
 import dev.switchboard.autoconfigure.client.rest.ServiceClientHttpServiceGroupConfigurer;
 import dev.switchboard.autoconfigure.grpc.internal.ServiceInterfaceContract;
 import dev.switchboard.core.discovery.ServiceDiscovery;
+
+import org.springframework.aop.framework.ProxyFactory;
 
 /**
  * Creates the proxies of {@code @ServiceClient} interfaces whose client has {@code protocol: grpc}. Each
@@ -30,12 +39,19 @@ final class GrpcServiceClientFactory implements ServiceClientProxyFactory {
 
 	private final JsonMapper jsonMapper;
 
+	private final ServiceClientRuntimes runtimes;
+
+	private final ServiceClientGuards guards;
+
 	GrpcServiceClientFactory(SwitchboardGrpcChannelFactory<?> channels, ServiceClientProperties properties,
-			ServiceDiscovery discovery, JsonMapper jsonMapper) {
+			ServiceDiscovery discovery, JsonMapper jsonMapper, ServiceClientRuntimes runtimes,
+			ServiceClientGuards guards) {
 		this.channels = channels;
 		this.properties = properties;
 		this.discovery = discovery;
 		this.jsonMapper = jsonMapper;
+		this.runtimes = runtimes;
+		this.guards = guards;
 	}
 
 	@Override
@@ -49,9 +65,20 @@ final class GrpcServiceClientFactory implements ServiceClientProxyFactory {
 		ClientSettings settings = this.properties.resolve(clientName);
 		Duration read = (settings.readTimeout() != null) ? settings.readTimeout()
 				: ServiceClientHttpServiceGroupConfigurer.DEFAULT_READ_TIMEOUT;
+		ServiceClientRuntime runtime = this.runtimes.getOrCreate(clientName,
+				(name) -> new ServiceClientRuntime(settings, MethodPolicies.of(settings, List.of(type))));
 		GrpcServiceClientInvocationHandler handler = new GrpcServiceClientInvocationHandler(contract, clientName,
-				settings.serviceId(), this.channels.channel(clientName), this.discovery, read);
-		return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] { type }, handler));
+				settings.serviceId(), this.channels.channel(clientName), this.discovery, read, runtime);
+		Object client = Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] { type }, handler);
+		// The same guards as over REST: Resilience4j policies and the fallback around the whole call.
+		Supplier<Object> fallback = this.guards.fallback(type);
+		if (this.guards.decorator() == null && fallback == null) {
+			return type.cast(client);
+		}
+		ProxyFactory guarded = new ProxyFactory(client);
+		guarded.addInterface(type);
+		guarded.addAdvice(new ServiceClientGuard(settings, this.guards.decorator(), fallback));
+		return type.cast(guarded.getProxy(type.getClassLoader()));
 	}
 
 }

@@ -14,6 +14,9 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ClientCalls;
 import org.jspecify.annotations.Nullable;
 
+import dev.switchboard.autoconfigure.client.ClientSettings;
+import dev.switchboard.autoconfigure.client.ClientStatistics;
+import dev.switchboard.autoconfigure.client.ServiceClientRuntime;
 import dev.switchboard.autoconfigure.client.rest.ServiceCallTimeoutException;
 import dev.switchboard.autoconfigure.grpc.internal.GrpcHttpStatus;
 import dev.switchboard.autoconfigure.grpc.internal.ServiceInterfaceContract;
@@ -42,9 +45,6 @@ import org.springframework.web.client.RestClientException;
  */
 final class GrpcServiceClientInvocationHandler implements InvocationHandler {
 
-	/** Attempts of an idempotent call whose instance could not be reached. */
-	static final int MAX_ATTEMPTS = 3;
-
 	private final ServiceInterfaceContract contract;
 
 	private final String clientName;
@@ -57,14 +57,17 @@ final class GrpcServiceClientInvocationHandler implements InvocationHandler {
 
 	private final Duration readTimeout;
 
+	private final ServiceClientRuntime runtime;
+
 	GrpcServiceClientInvocationHandler(ServiceInterfaceContract contract, String clientName, String serviceId,
-			Channel channel, ServiceDiscovery discovery, Duration readTimeout) {
+			Channel channel, ServiceDiscovery discovery, Duration readTimeout, ServiceClientRuntime runtime) {
 		this.contract = contract;
 		this.clientName = clientName;
 		this.serviceId = serviceId;
 		this.channel = channel;
 		this.discovery = discovery;
 		this.readTimeout = readTimeout;
+		this.runtime = runtime;
 	}
 
 	@Override
@@ -87,21 +90,61 @@ final class GrpcServiceClientInvocationHandler implements InvocationHandler {
 			throw new NoInstanceAvailableException(this.serviceId, this.discovery.backend(), null);
 		}
 		Object[] arguments = (args != null) ? args : new Object[0];
-		int attempts = call.idempotent() ? MAX_ATTEMPTS : 1;
+		ClientSettings.RetrySettings retry = this.runtime.getSettings().retry();
+		ClientStatistics statistics = this.runtime.getStatistics();
+		statistics.call();
+		this.runtime.getRetryBudget().deposit();
+		int attempts = call.idempotent() ? retry.maxAttempts() : 1;
 		for (int attempt = 1;; attempt++) {
 			AtomicReference<@Nullable ServiceInstance> chosen = new AtomicReference<>();
 			CallOptions options = CallOptions.DEFAULT.withOption(DiscoveryTarget.CHOSEN_INSTANCE, chosen);
+			statistics.attempt();
 			try {
 				return ClientCalls.blockingUnaryCall(this.channel, call.descriptor(), options, arguments).value();
 			}
 			catch (StatusRuntimeException ex) {
 				Integer httpStatus = GrpcHttpStatus.fromTrailers(ex.getTrailers());
-				// Unreachable instances are left out of the next pick, so a retry goes to another one.
-				boolean unreachable = httpStatus == null && ex.getStatus().getCode() == Status.Code.UNAVAILABLE;
-				if (!unreachable || attempt >= attempts) {
+				if (!retryable(ex.getStatus().getCode(), httpStatus, retry) || attempt >= attempts
+						|| !withdraw(statistics)) {
+					throw translate(call, ex, httpStatus, chosen.get());
+				}
+				statistics.retry();
+				if (!sleep(this.runtime.getBackoff().delay(attempt))) {
 					throw translate(call, ex, httpStatus, chosen.get());
 				}
 			}
+		}
+	}
+
+	/**
+	 * The same rules as REST calls: an unreachable instance, a timeout or a retried HTTP status (502, 503, 504 by
+	 * default); never an answer the service gave on purpose. Unreachable instances are left out of the next
+	 * pick, so a retry goes to another one.
+	 */
+	private static boolean retryable(Status.Code code, @Nullable Integer httpStatus,
+			ClientSettings.RetrySettings retry) {
+		if (httpStatus != null) {
+			return retry.statuses().contains(httpStatus);
+		}
+		return code == Status.Code.UNAVAILABLE || code == Status.Code.DEADLINE_EXCEEDED;
+	}
+
+	private boolean withdraw(ClientStatistics statistics) {
+		if (this.runtime.getRetryBudget().tryWithdraw()) {
+			return true;
+		}
+		statistics.budgetRefusal();
+		return false;
+	}
+
+	private static boolean sleep(Duration delay) {
+		try {
+			Thread.sleep(delay.toMillis());
+			return true;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return false;
 		}
 	}
 

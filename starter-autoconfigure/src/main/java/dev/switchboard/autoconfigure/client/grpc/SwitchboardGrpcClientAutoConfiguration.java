@@ -6,7 +6,9 @@ import io.grpc.ManagedChannel;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.switchboard.autoconfigure.client.ServiceClientAutoConfiguration;
+import dev.switchboard.autoconfigure.client.ServiceClientGuards;
 import dev.switchboard.autoconfigure.client.ServiceClientProperties;
+import dev.switchboard.autoconfigure.client.ServiceClientRuntimes;
 import dev.switchboard.autoconfigure.discovery.ServiceDiscoveryAutoConfiguration;
 import dev.switchboard.core.annotation.GrpcClient;
 import dev.switchboard.core.discovery.ServiceDiscovery;
@@ -70,9 +72,10 @@ public final class SwitchboardGrpcClientAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	GrpcServiceClientFactory switchboardGrpcServiceClientFactory(SwitchboardGrpcChannelFactory<?> channelFactory,
-			ServiceClientProperties properties, ServiceDiscovery discovery, ObjectProvider<JsonMapper> jsonMapper) {
+			ServiceClientProperties properties, ServiceDiscovery discovery, ObjectProvider<JsonMapper> jsonMapper,
+			ServiceClientRuntimes runtimes, ServiceClientGuards guards) {
 		return new GrpcServiceClientFactory(channelFactory, properties, discovery,
-				jsonMapper.getIfAvailable(JsonMapper::shared));
+				jsonMapper.getIfAvailable(JsonMapper::shared), runtimes, guards);
 	}
 
 }
