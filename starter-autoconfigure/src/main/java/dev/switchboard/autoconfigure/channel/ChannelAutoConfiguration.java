@@ -25,7 +25,7 @@ import org.springframework.core.env.Environment;
  */
 @AutoConfiguration(after = JacksonAutoConfiguration.class)
 @EnableConfigurationProperties(ChannelProperties.class)
-@Import(AutoConfiguredChannelClientsRegistrar.class)
+@Import(ChannelClientsRegistrar.class)
 public final class ChannelAutoConfiguration {
 
 	@Bean

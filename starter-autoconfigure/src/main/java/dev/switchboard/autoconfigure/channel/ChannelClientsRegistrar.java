@@ -9,6 +9,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.BeanFactoryAware;
 import org.springframework.beans.factory.support.BeanDefinitionRegistry;
+import org.springframework.boot.autoconfigure.AutoConfigurationPackages;
 import org.springframework.context.EnvironmentAware;
 import org.springframework.context.ResourceLoaderAware;
 import org.springframework.context.annotation.ImportBeanDefinitionRegistrar;
@@ -20,7 +21,8 @@ import org.springframework.util.Assert;
 import org.springframework.util.ClassUtils;
 
 /**
- * Registers the {@code @ChannelClient} interfaces selected by {@link EnableChannelClients}.
+ * Registers the {@code @ChannelClient} interfaces selected by {@link EnableChannelClients} or, when imported by
+ * the auto-configuration, those in the application's auto-configuration packages.
  *
  * @author Switchboard
  */
@@ -55,6 +57,14 @@ class ChannelClientsRegistrar
 		AnnotationAttributes attributes = AnnotationAttributes
 			.fromMap(metadata.getAnnotationAttributes(EnableChannelClients.class.getName()));
 		if (attributes == null) {
+			// Imported by the auto-configuration: the application's auto-configuration packages, as Spring Data
+			// does for repositories.
+			if (AutoConfigurationPackages.has(this.beanFactory)) {
+				for (Class<?> client : ChannelClientBeans.scan(AutoConfigurationPackages.get(this.beanFactory),
+						this.environment, this.resourceLoader)) {
+					ChannelClientBeans.register(registry, this.beanFactory, client);
+				}
+			}
 			return;
 		}
 		Set<Class<?>> clients = new LinkedHashSet<>(List.of(attributes.getClassArray("clients")));
