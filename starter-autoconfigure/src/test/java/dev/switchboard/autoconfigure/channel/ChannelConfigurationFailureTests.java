@@ -144,7 +144,7 @@ class ChannelConfigurationFailureTests {
 	}
 
 	@Test
-	void kafkaBinderWithSpringKafkaPresentFailsSayingItIsNotAvailableYet() {
+	void kafkaBinderWithSpringKafkaPresentButNoBinderBeanFailsNamingTheProperty() {
 		// Defines a class of the name the registry checks for, as if spring-kafka were on the classpath.
 		ClassLoader withKafka = new ByteBuddy().subclass(Object.class)
 			.name("org.springframework.kafka.core.KafkaTemplate")
@@ -158,7 +158,7 @@ class ChannelConfigurationFailureTests {
 				.rootCause()
 				.isInstanceOf(InvalidSwitchboardPropertyException.class)
 				.hasMessageContaining("'switchboard.channels.orders.binder'")
-				.hasMessageContaining("binder 'kafka' is not available yet")
+				.hasMessageContaining("binder 'kafka' has no ChannelBinder bean")
 				.hasMessageContaining("allowed values: memory"));
 	}
 
