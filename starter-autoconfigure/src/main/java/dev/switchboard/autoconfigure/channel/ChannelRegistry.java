@@ -209,7 +209,8 @@ public final class ChannelRegistry {
 					+ "' needs its client library on the classpath: add the dependency " + binder.dependency(), null);
 		}
 		throw new InvalidSwitchboardPropertyException(property, binder.id(),
-				"binder '" + binder.id() + "' is not available yet in this version of Switchboard",
+				"binder '" + binder.id() + "' has no ChannelBinder bean: its auto-configuration needs Spring Boot's "
+						+ binder.id() + " auto-configuration (is one of them excluded?)",
 				String.join(", ", this.binders.keySet()));
 	}
 

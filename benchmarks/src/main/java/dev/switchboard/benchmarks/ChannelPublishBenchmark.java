@@ -1,0 +1,202 @@
+package dev.switchboard.benchmarks;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import dev.switchboard.autoconfigure.channel.kafka.KafkaChannelBinder;
+import dev.switchboard.autoconfigure.channel.rabbit.RabbitChannelBinder;
+import dev.switchboard.core.channel.ChannelDestination;
+import dev.switchboard.core.channel.ConsumerSettings;
+import dev.switchboard.core.channel.Message;
+import dev.switchboard.core.channel.RetrySettings;
+import dev.switchboard.core.channel.Subscription;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+import org.springframework.amqp.core.MessageProperties;
+import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
+import org.springframework.amqp.rabbit.connection.CorrelationData;
+import org.springframework.amqp.rabbit.core.RabbitAdmin;
+import org.springframework.amqp.rabbit.core.RabbitTemplate;
+import org.springframework.kafka.core.DefaultKafkaProducerFactory;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
+
+/**
+ * Publish throughput of a channel against the raw Spring template with the same guarantees, all publishes of a
+ * round in flight at once and every acknowledgement awaited: Kafka idempotent {@code acks=all}
+ * ({@link KafkaChannelBinder} vs {@link KafkaTemplate}), RabbitMQ correlated confirms with mandatory returns
+ * ({@link RabbitChannelBinder} vs {@link RabbitTemplate}; the raw template does not retry). Variants alternate
+ * within each round; medians are printed as a markdown table.
+ * <p>
+ * Arguments: {@code --brokers=kafka,rabbit}, {@code --messages=N} per round (default 20000), {@code --rounds=N}
+ * (default 5), {@code --payload=bytes} (default 1024), {@code --kafka-bootstrap=host:port} (default: an embedded
+ * KRaft broker in this JVM), {@code --rabbit-host=host} (default 127.0.0.1, guest/guest).
+ *
+ * @author Switchboard
+ */
+public final class ChannelPublishBenchmark {
+
+	private ChannelPublishBenchmark() {
+	}
+
+	/**
+	 * Runs the benchmark.
+	 * @param args see the class description
+	 * @throws Exception when a broker fails
+	 */
+	public static void main(String[] args) throws Exception {
+		Map<String, String> options = new HashMap<>();
+		for (String arg : args) {
+			String[] pair = arg.replaceFirst("^--", "").split("=", 2);
+			options.put(pair[0], (pair.length > 1) ? pair[1] : "true");
+		}
+		List<String> brokers = Arrays.asList(options.getOrDefault("brokers", "kafka,rabbit").split(","));
+		int messages = Integer.parseInt(options.getOrDefault("messages", "20000"));
+		int rounds = Integer.parseInt(options.getOrDefault("rounds", "5"));
+		byte[] payload = new byte[Integer.parseInt(options.getOrDefault("payload", "1024"))];
+		Arrays.fill(payload, (byte) 'x');
+		Map<String, List<Double>> results = new LinkedHashMap<>();
+		if (brokers.contains("kafka")) {
+			kafka(options.get("kafka-bootstrap"), messages, rounds, payload, results);
+		}
+		if (brokers.contains("rabbit")) {
+			rabbit(options.getOrDefault("rabbit-host", "127.0.0.1"), messages, rounds, payload, results);
+		}
+		System.out.printf(Locale.ROOT, "%n| variant | median msg/s | rounds (msg/s) |%n|---|---:|---|%n");
+		results.forEach((variant, rates) -> {
+			List<Double> sorted = rates.stream().sorted().toList();
+			System.out.printf(Locale.ROOT, "| %s | %.0f | %s |%n", variant, sorted.get(sorted.size() / 2),
+					rates.stream().map((rate) -> String.format(Locale.ROOT, "%.0f", rate)).toList());
+		});
+	}
+
+	private static void kafka(String bootstrap, int messages, int rounds, byte[] payload,
+			Map<String, List<Double>> results) throws Exception {
+		EmbeddedKafkaKraftBroker embedded = null;
+		if (bootstrap == null) {
+			embedded = new EmbeddedKafkaKraftBroker(1, 3);
+			embedded.afterPropertiesSet();
+			bootstrap = embedded.getBrokersAsString();
+		}
+		String topic = "bench-" + UUID.randomUUID().toString().substring(0, 8);
+		Map<String, Object> producer = new HashMap<>();
+		producer.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+		Map<String, Object> admin = Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+		KafkaChannelBinder binder = new KafkaChannelBinder(producer, new HashMap<>(admin), admin, 3, (short) -1);
+		Map<String, Object> raw = new HashMap<>(producer);
+		raw.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+		raw.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+		raw.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+		raw.put(ProducerConfig.ACKS_CONFIG, "all");
+		DefaultKafkaProducerFactory<String, byte[]> factory = new DefaultKafkaProducerFactory<>(raw);
+		KafkaTemplate<String, byte[]> template = new KafkaTemplate<>(factory);
+		ChannelDestination destination = ChannelDestination.of(topic);
+		try {
+			// Warm-up: creates the topic, connects both producers, JIT.
+			measure(messages / 4, (i) -> binder.send(destination, message(payload, i)));
+			measure(messages / 4, (i) -> template.send(topic, "k" + (i % 64), payload));
+			for (int round = 0; round < rounds; round++) {
+				record(results, "Kafka raw KafkaTemplate (idempotent, acks=all)",
+						measure(messages, (i) -> template.send(topic, "k" + (i % 64), payload)));
+				record(results, "Kafka channel (KafkaChannelBinder)",
+						measure(messages, (i) -> binder.send(destination, message(payload, i))));
+			}
+		}
+		finally {
+			binder.close();
+			factory.destroy();
+			if (embedded != null) {
+				embedded.destroy();
+			}
+		}
+	}
+
+	private static void rabbit(String host, int messages, int rounds, byte[] payload,
+			Map<String, List<Double>> results) throws Exception {
+		String exchange = "bench-" + UUID.randomUUID().toString().substring(0, 8);
+		CachingConnectionFactory binderConnections = new CachingConnectionFactory(host);
+		RabbitChannelBinder binder = new RabbitChannelBinder(binderConnections, RabbitChannelBinder.Settings.ofDefaults());
+		CachingConnectionFactory rawConnections = new CachingConnectionFactory(host);
+		rawConnections.setPublisherConfirmType(CachingConnectionFactory.ConfirmType.CORRELATED);
+		rawConnections.setPublisherReturns(true);
+		RabbitTemplate template = new RabbitTemplate(rawConnections);
+		template.setMandatory(true);
+		RabbitAdmin admin = new RabbitAdmin(rawConnections);
+		ChannelDestination destination = ChannelDestination.of(exchange);
+		// A group queue makes the messages routable (mandatory); nothing consumes it, it is purged between rounds.
+		Subscription subscription = binder.subscribe(destination, "bench", (message, context) -> null,
+				new ConsumerSettings(1, RetrySettings.none(), null));
+		subscription.close();
+		String queue = exchange + ".bench";
+		try {
+			measure(messages / 4, (i) -> binder.send(destination, message(payload, i)));
+			measure(messages / 4, (i) -> rawSend(template, exchange, payload, i));
+			for (int round = 0; round < rounds; round++) {
+				admin.purgeQueue(queue);
+				record(results, "RabbitMQ raw RabbitTemplate (correlated confirms, mandatory)",
+						measure(messages, (i) -> rawSend(template, exchange, payload, i)));
+				admin.purgeQueue(queue);
+				record(results, "RabbitMQ channel (RabbitChannelBinder, + publish retries)",
+						measure(messages, (i) -> binder.send(destination, message(payload, i))));
+			}
+		}
+		finally {
+			admin.deleteQueue(queue);
+			admin.deleteExchange(exchange);
+			binder.close();
+			rawConnections.destroy();
+		}
+	}
+
+	private static CompletableFuture<?> rawSend(RabbitTemplate template, String exchange, byte[] payload, int i) {
+		MessageProperties properties = new MessageProperties();
+		properties.setMessageId(UUID.randomUUID().toString());
+		CorrelationData correlation = new CorrelationData(properties.getMessageId());
+		template.send(exchange, "k" + (i % 64), new org.springframework.amqp.core.Message(payload, properties),
+				correlation);
+		return correlation.getFuture().thenAccept((confirm) -> {
+			if (!confirm.ack() || correlation.getReturned() != null) {
+				throw new IllegalStateException("not confirmed: " + confirm.reason());
+			}
+		});
+	}
+
+	private static Message message(byte[] payload, int i) {
+		return Message.builder(payload).key("k" + (i % 64)).build();
+	}
+
+	private static double measure(int messages, Publisher publisher) throws Exception {
+		long start = System.nanoTime();
+		List<CompletableFuture<?>> sends = new ArrayList<>(messages);
+		for (int i = 0; i < messages; i++) {
+			sends.add(publisher.publish(i));
+		}
+		CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).get(5, TimeUnit.MINUTES);
+		return messages / (Duration.ofNanos(System.nanoTime() - start).toNanos() / 1e9);
+	}
+
+	private static void record(Map<String, List<Double>> results, String variant, double rate) {
+		results.computeIfAbsent(variant, (name) -> new ArrayList<>()).add(rate);
+		System.out.printf(Locale.ROOT, "%s: %.0f msg/s%n", variant, rate);
+	}
+
+	@FunctionalInterface
+	private interface Publisher {
+
+		CompletableFuture<?> publish(int i) throws Exception;
+
+	}
+
+}

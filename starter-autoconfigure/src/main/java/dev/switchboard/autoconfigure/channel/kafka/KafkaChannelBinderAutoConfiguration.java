@@ -1,0 +1,109 @@
+package dev.switchboard.autoconfigure.channel.kafka;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+
+import dev.switchboard.autoconfigure.channel.ChannelAutoConfiguration;
+import dev.switchboard.autoconfigure.diagnostics.InvalidSwitchboardPropertyException;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
+import org.springframework.boot.kafka.autoconfigure.KafkaConnectionDetails;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.core.ConsumerFactory;
+import org.springframework.kafka.core.KafkaAdmin;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.core.ProducerFactory;
+
+/**
+ * Auto-configuration of the Kafka channel binder ({@code binder: kafka}), connected like the rest of the
+ * application through Spring Boot's Kafka auto-configuration ({@code spring.kafka.*}).
+ *
+ * @author Switchboard
+ */
+@AutoConfiguration(after = KafkaAutoConfiguration.class, before = ChannelAutoConfiguration.class)
+@ConditionalOnClass({ KafkaTemplate.class, KafkaAutoConfiguration.class })
+@ConditionalOnBean(KafkaProperties.class)
+@EnableConfigurationProperties(KafkaChannelBinderProperties.class)
+public final class KafkaChannelBinderAutoConfiguration {
+
+	private static final String PREFIX = "switchboard.channel-binders.kafka.";
+
+	@Bean(destroyMethod = "close")
+	@ConditionalOnMissingBean
+	KafkaChannelBinder kafkaChannelBinder(KafkaChannelBinderProperties properties, KafkaProperties kafkaProperties,
+			ObjectProvider<KafkaConnectionDetails> connectionDetails, ObjectProvider<ProducerFactory<?, ?>> producerFactory,
+			ObjectProvider<ConsumerFactory<?, ?>> consumerFactory, ObjectProvider<KafkaAdmin> kafkaAdmin) {
+		if (properties.getPartitions() < 1) {
+			throw new InvalidSwitchboardPropertyException(PREFIX + "partitions", properties.getPartitions(),
+					"must be at least 1", null);
+		}
+		if (properties.getReplicationFactor() < 1 && properties.getReplicationFactor() != -1) {
+			throw new InvalidSwitchboardPropertyException(PREFIX + "replication-factor",
+					properties.getReplicationFactor(), "must be -1 (the broker's default) or at least 1", null);
+		}
+		KafkaConnectionDetails details = connectionDetails.getIfAvailable();
+		// Boot's factories hold what spring.kafka.* and the connection details (bootstrap servers, security
+		// protocol, SSL bundle) made of the configuration: start from theirs, fall back to the properties.
+		Map<String, Object> producer = configurationOf(producerFactory.getIfUnique(), kafkaProperties::buildProducerProperties,
+				(details != null) ? details.getProducer() : null);
+		Map<String, Object> consumer = configurationOf(consumerFactory.getIfUnique(), kafkaProperties::buildConsumerProperties,
+				(details != null) ? details.getConsumer() : null);
+		KafkaAdmin admin = kafkaAdmin.getIfUnique();
+		Map<String, Object> adminConfigs = configurationOf(admin, kafkaProperties::buildAdminProperties,
+				(details != null) ? details.getAdmin() : null);
+		return new KafkaChannelBinder(producer, consumer, adminConfigs, properties.getPartitions(),
+				properties.getReplicationFactor());
+	}
+
+	private static Map<String, Object> configurationOf(@Nullable Object factory,
+			Supplier<Map<String, Object>> fromProperties, KafkaConnectionDetails.@Nullable Configuration details) {
+		try {
+			if (factory instanceof ProducerFactory<?, ?> producerFactory) {
+				return new HashMap<>(producerFactory.getConfigurationProperties());
+			}
+			if (factory instanceof ConsumerFactory<?, ?> consumerFactory) {
+				return new HashMap<>(consumerFactory.getConfigurationProperties());
+			}
+			if (factory instanceof KafkaAdmin kafkaAdmin) {
+				return new HashMap<>(kafkaAdmin.getConfigurationProperties());
+			}
+		}
+		catch (UnsupportedOperationException ex) {
+			// An application's own factory that does not expose its configuration.
+		}
+		Map<String, Object> configs = new HashMap<>(fromProperties.get());
+		if (details != null) {
+			configs.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, details.getBootstrapServers());
+			if (details.getSecurityProtocol() != null) {
+				configs.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, details.getSecurityProtocol());
+			}
+		}
+		return configs;
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(HealthIndicator.class)
+	static class KafkaChannelBinderHealthConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(name = "switchboardKafkaHealthIndicator")
+		KafkaChannelBinderHealthIndicator switchboardKafkaHealthIndicator(KafkaChannelBinder binder) {
+			return new KafkaChannelBinderHealthIndicator(binder, Duration.ofSeconds(5));
+		}
+
+	}
+
+}

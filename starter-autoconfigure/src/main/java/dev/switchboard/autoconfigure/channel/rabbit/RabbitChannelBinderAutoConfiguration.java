@@ -1,0 +1,93 @@
+package dev.switchboard.autoconfigure.channel.rabbit;
+
+import dev.switchboard.autoconfigure.channel.ChannelAutoConfiguration;
+import dev.switchboard.autoconfigure.diagnostics.InvalidSwitchboardPropertyException;
+
+import org.springframework.amqp.rabbit.connection.AbstractConnectionFactory;
+import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
+import org.springframework.amqp.rabbit.connection.ConnectionFactory;
+import org.springframework.amqp.rabbit.core.RabbitTemplate;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.amqp.autoconfigure.CachingConnectionFactoryConfigurer;
+import org.springframework.boot.amqp.autoconfigure.RabbitAutoConfiguration;
+import org.springframework.boot.amqp.autoconfigure.RabbitConnectionDetails;
+import org.springframework.boot.amqp.autoconfigure.RabbitProperties;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Auto-configuration of the RabbitMQ channel binder ({@code binder: rabbit}), connected like the rest of the
+ * application through Spring Boot's RabbitMQ auto-configuration ({@code spring.rabbitmq.*}) but on a connection
+ * factory of its own, with correlated publisher confirms and returns whatever Boot's is configured for.
+ *
+ * @author Switchboard
+ */
+@AutoConfiguration(after = RabbitAutoConfiguration.class, before = ChannelAutoConfiguration.class)
+@ConditionalOnClass({ RabbitTemplate.class, RabbitAutoConfiguration.class })
+@ConditionalOnBean({ ConnectionFactory.class, RabbitProperties.class })
+@EnableConfigurationProperties(RabbitChannelBinderProperties.class)
+public final class RabbitChannelBinderAutoConfiguration {
+
+	private static final String PREFIX = "switchboard.channel-binders.rabbit.";
+
+	@Bean(destroyMethod = "close")
+	@ConditionalOnMissingBean
+	RabbitChannelBinder rabbitChannelBinder(RabbitChannelBinderProperties properties,
+			RabbitProperties rabbitProperties, ConnectionFactory connectionFactory,
+			ObjectProvider<RabbitConnectionDetails> connectionDetails,
+			ObjectProvider<CachingConnectionFactoryConfigurer> configurer) {
+		RabbitChannelBinder.Settings settings = settings(properties);
+		// The application's RabbitMQ client factory carries host, credentials and SSL; Boot's configurer adds
+		// addresses, cache and timeouts. Confirms and returns are the binder's own.
+		com.rabbitmq.client.ConnectionFactory rabbitConnectionFactory = (connectionFactory instanceof AbstractConnectionFactory factory)
+				? factory.getRabbitConnectionFactory() : new com.rabbitmq.client.ConnectionFactory();
+		CachingConnectionFactory channelConnectionFactory = new CachingConnectionFactory(rabbitConnectionFactory);
+		RabbitConnectionDetails details = connectionDetails.getIfAvailable();
+		configurer.getIfAvailable(() -> (details != null)
+				? new CachingConnectionFactoryConfigurer(rabbitProperties, details)
+				: new CachingConnectionFactoryConfigurer(rabbitProperties))
+			.configure(channelConnectionFactory);
+		channelConnectionFactory.setConnectionNameStrategy((factory) -> "switchboard-channels");
+		return new RabbitChannelBinder(channelConnectionFactory, settings);
+	}
+
+	private static RabbitChannelBinder.Settings settings(RabbitChannelBinderProperties properties) {
+		if (properties.getPrefetch() < 1) {
+			throw new InvalidSwitchboardPropertyException(PREFIX + "prefetch", properties.getPrefetch(),
+					"must be at least 1", null);
+		}
+		if (properties.getPublishAttempts() < 1) {
+			throw new InvalidSwitchboardPropertyException(PREFIX + "publish-attempts", properties.getPublishAttempts(),
+					"must be at least 1 (1 means no retry)", null);
+		}
+		if (properties.getPublishBackoff().isNegative()) {
+			throw new InvalidSwitchboardPropertyException(PREFIX + "publish-backoff", properties.getPublishBackoff(),
+					"must not be negative", null);
+		}
+		if (properties.getConfirmTimeout().isNegative() || properties.getConfirmTimeout().isZero()) {
+			throw new InvalidSwitchboardPropertyException(PREFIX + "confirm-timeout", properties.getConfirmTimeout(),
+					"must be positive", null);
+		}
+		return new RabbitChannelBinder.Settings(properties.getQueueType(), properties.getPrefetch(),
+				properties.getPublishAttempts(), properties.getPublishBackoff(), properties.getConfirmTimeout());
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(HealthIndicator.class)
+	static class RabbitChannelBinderHealthConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(name = "switchboardRabbitHealthIndicator")
+		RabbitChannelBinderHealthIndicator switchboardRabbitHealthIndicator(RabbitChannelBinder binder) {
+			return new RabbitChannelBinderHealthIndicator(binder);
+		}
+
+	}
+
+}

@@ -1,0 +1,192 @@
+package dev.switchboard.autoconfigure.channel;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.switchboard.autoconfigure.channel.rabbit.RabbitChannelBinder;
+import dev.switchboard.core.channel.ChannelDestination;
+import dev.switchboard.core.channel.ChannelPublishException;
+import dev.switchboard.core.channel.ConsumerSettings;
+import dev.switchboard.core.channel.Message;
+import dev.switchboard.core.channel.RetrySettings;
+import dev.switchboard.core.channel.Subscription;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
+import org.springframework.amqp.rabbit.core.RabbitAdmin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The channel scenarios on the real RabbitMQ broker of this machine (127.0.0.1:5672, guest/guest), through the
+ * same application code as {@link MemoryChannelBinderTests}, plus a broker restart while publishing. Deletes the
+ * exchanges and queues it created.
+ *
+ * @author Switchboard
+ */
+class RabbitChannelBinderTests extends AbstractChannelBinderTests {
+
+	@Override
+	protected String binder() {
+		return "rabbit";
+	}
+
+	@Override
+	protected int orderedConcurrency() {
+		// Per-key order on RabbitMQ holds with one consumer per queue.
+		return 1;
+	}
+
+	@Override
+	protected List<String> brokerProperties() {
+		return List.of("spring.rabbitmq.host=127.0.0.1", "spring.rabbitmq.port=5672",
+				"spring.rabbitmq.username=guest", "spring.rabbitmq.password=guest");
+	}
+
+	@AfterAll
+	void deleteExchangesAndQueues() {
+		// Consumers first, or they would fight the deletion.
+		stopApplication();
+		CachingConnectionFactory connectionFactory = new CachingConnectionFactory("127.0.0.1", 5672);
+		try {
+			RabbitAdmin admin = new RabbitAdmin(connectionFactory);
+			for (String queue : rabbitmqctl("-q", "list_queues", "name")) {
+				if (queue.contains(this.suffix)) {
+					admin.deleteQueue(queue.trim());
+				}
+			}
+			for (String exchange : rabbitmqctl("-q", "list_exchanges", "name")) {
+				if (exchange.contains(this.suffix)) {
+					admin.deleteExchange(exchange.trim());
+				}
+			}
+		}
+		finally {
+			connectionFactory.destroy();
+		}
+	}
+
+	@Test
+	void publishWithoutAnyBoundQueueFailsInsteadOfVanishing() {
+		RabbitChannelBinder binder = this.context.getBean(RabbitChannelBinder.class);
+		ChannelDestination nowhere = new ChannelDestination("nowhere", "nowhere-" + this.suffix);
+		CompletableFuture<Void> send = binder.send(nowhere, Message.builder("lost?").build());
+		assertThatExceptionOfType(Exception.class).isThrownBy(() -> send.get(30, TimeUnit.SECONDS))
+			.havingCause()
+			.isInstanceOf(ChannelPublishException.class)
+			.withMessageContaining("unroutable");
+	}
+
+	@Test
+	void brokerRestartWhilePublishingLosesNoMessageWhosePublishSucceeded() throws Exception {
+		RabbitChannelBinder binder = this.context.getBean(RabbitChannelBinder.class);
+		ChannelDestination destination = new ChannelDestination("restart", "restart-" + this.suffix);
+		Map<String, AtomicInteger> deliveries = new ConcurrentHashMap<>();
+		// Straight on the binder, without duplicate suppression: duplicates are counted, not hidden.
+		Subscription subscription = binder.subscribe(destination, "it", (message, context) -> {
+			deliveries.computeIfAbsent(message.getId(), (id) -> new AtomicInteger()).incrementAndGet();
+			return null;
+		}, new ConsumerSettings(1, RetrySettings.ofDefaults(), null));
+		int total = 3000;
+		Map<String, CompletableFuture<Void>> sends = new LinkedHashMap<>();
+		Thread restarter = new Thread(() -> {
+			sleep(Duration.ofMillis(800));
+			rabbitmqctl("stop_app");
+			rabbitmqctl("start_app");
+		}, "rabbitmq-restarter");
+		long started = System.nanoTime();
+		try {
+			restarter.start();
+			for (int i = 0; i < total; i++) {
+				String id = "restart-" + i;
+				sends.put(id, binder.send(destination, Message.builder("message " + i).id(id).key("k" + (i % 7)).build()));
+				// About 1,000 publishes per second, over the whole outage.
+				if (i % 10 == 9) {
+					sleep(Duration.ofMillis(10));
+				}
+			}
+			restarter.join(60_000);
+		}
+		finally {
+			// Whatever happened above, leave the shared broker running.
+			rabbitmqctl("start_app");
+		}
+		List<String> confirmed = new ArrayList<>();
+		List<String> failed = new ArrayList<>();
+		sends.forEach((id, send) -> {
+			try {
+				send.get(60, TimeUnit.SECONDS);
+				confirmed.add(id);
+			}
+			catch (Exception ex) {
+				failed.add(id);
+			}
+		});
+		long publishMillis = (System.nanoTime() - started) / 1_000_000;
+		try {
+			await().atMost(Duration.ofSeconds(60))
+				.pollInterval(Duration.ofMillis(200))
+				.untilAsserted(() -> assertThat(deliveries.keySet()).containsAll(confirmed));
+		}
+		finally {
+			Set<String> received = deliveries.keySet();
+			long lost = confirmed.stream().filter((id) -> !received.contains(id)).count();
+			int duplicates = deliveries.values().stream().mapToInt((count) -> count.get() - 1).sum();
+			System.out.println("RabbitMQ restart while publishing " + total + " messages in " + publishMillis
+					+ " ms: confirmed " + confirmed.size() + ", failed " + failed.size() + ", received distinct "
+					+ received.size() + ", lost after confirm " + lost + ", duplicates " + duplicates);
+			subscription.close();
+		}
+		assertThat(confirmed).isNotEmpty();
+	}
+
+	private static List<String> rabbitmqctl(String... arguments) {
+		List<String> command = new ArrayList<>();
+		command.add("rabbitmqctl");
+		command.addAll(List.of(arguments));
+		try {
+			Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+			List<String> lines = new ArrayList<>();
+			try (BufferedReader reader = new BufferedReader(
+					new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+				reader.lines().forEach(lines::add);
+			}
+			if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
+				throw new IllegalStateException(command + " failed: " + lines);
+			}
+			return lines;
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(command + " failed", ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(command + " interrupted", ex);
+		}
+	}
+
+	private static void sleep(Duration duration) {
+		try {
+			Thread.sleep(duration.toMillis());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+}
