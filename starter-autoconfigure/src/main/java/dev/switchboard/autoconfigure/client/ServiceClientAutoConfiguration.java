@@ -14,6 +14,8 @@ import io.github.resilience4j.timelimiter.TimeLimiterRegistry;
 import dev.switchboard.autoconfigure.client.resilience.Resilience4jServiceCallDecorator;
 import dev.switchboard.autoconfigure.client.rest.ServiceClientHttpServiceGroupConfigurer;
 import dev.switchboard.autoconfigure.discovery.ServiceDiscoveryAutoConfiguration;
+import dev.switchboard.autoconfigure.observation.SwitchboardObservations;
+import dev.switchboard.autoconfigure.propagation.PropagatedHeaders;
 import dev.switchboard.core.annotation.ServiceClient;
 import dev.switchboard.core.discovery.CachingServiceDiscovery;
 import dev.switchboard.core.discovery.ServiceDiscovery;
@@ -65,7 +67,8 @@ public final class ServiceClientAutoConfiguration {
 			ObjectProvider<SslBundles> sslBundles, ObjectProvider<HttpClientSettings> httpClientSettings,
 			ObjectProvider<HttpServiceClientProperties> bootProperties, ServiceClientRuntimes runtimes,
 			ObjectProvider<ServiceCallDecorator> decorator, BeanFactory beanFactory,
-			@Qualifier(HEDGE_EXECUTOR_BEAN_NAME) ExecutorService hedgeExecutor) {
+			@Qualifier(HEDGE_EXECUTOR_BEAN_NAME) ExecutorService hedgeExecutor,
+			ObjectProvider<SwitchboardObservations> observations, ObjectProvider<PropagatedHeaders> propagatedHeaders) {
 		ClientHttpRequestFactoryBuilder<?> builder = requestFactoryBuilder
 			.getIfAvailable(() -> ClientHttpRequestFactoryBuilder.detect(resourceLoader.getClassLoader()));
 		HttpClientSettingsPropertyMapper mapper = new HttpClientSettingsPropertyMapper(sslBundles.getIfAvailable(),
@@ -73,7 +76,8 @@ public final class ServiceClientAutoConfiguration {
 		return new ServiceClientHttpServiceGroupConfigurer(registry, properties, discovery.getObject(), builder, mapper,
 				bootProperties.getIfAvailable(), runtimes,
 				new ServiceClientGuards(decorator.getIfUnique(), beanFactory::getBean), hedgeExecutor,
-				resourceLoader.getClassLoader());
+				resourceLoader.getClassLoader(), observations.getIfAvailable(() -> SwitchboardObservations.NOOP),
+				propagatedHeaders.getIfAvailable(() -> PropagatedHeaders.NONE), sslBundles.getIfAvailable());
 	}
 
 	@Bean

@@ -8,6 +8,8 @@ import tools.jackson.databind.json.JsonMapper;
 import dev.switchboard.autoconfigure.client.ServiceClientAutoConfiguration;
 import dev.switchboard.autoconfigure.client.ServiceClientProperties;
 import dev.switchboard.autoconfigure.discovery.ServiceDiscoveryAutoConfiguration;
+import dev.switchboard.autoconfigure.observation.SwitchboardObservations;
+import dev.switchboard.autoconfigure.propagation.PropagatedHeaders;
 import dev.switchboard.core.annotation.GrpcClient;
 import dev.switchboard.core.discovery.ServiceDiscovery;
 
@@ -47,7 +49,8 @@ public final class SwitchboardGrpcClientAutoConfiguration {
 	SwitchboardGrpcChannelFactory<?> switchboardGrpcChannelFactory(ServiceClientProperties properties,
 			ServiceDiscovery discovery, ObjectProvider<SslBundles> sslBundles,
 			ObjectProvider<ClientInterceptorsConfigurer> interceptorsConfigurer,
-			ObjectProvider<GrpcChannelBuilderCustomizer<?>> customizers, ApplicationContext context) {
+			ObjectProvider<GrpcChannelBuilderCustomizer<?>> customizers, ApplicationContext context,
+			ObjectProvider<SwitchboardObservations> observations, ObjectProvider<PropagatedHeaders> propagatedHeaders) {
 		List<GrpcChannelBuilderCustomizer<?>> ordered = customizers.orderedStream().toList();
 		// Spring gRPC's own customizers (spring.grpc.client.* defaults, compression) apply here too.
 		GrpcChannelBuilderCustomizer all = (target, builder) -> ordered
@@ -58,7 +61,8 @@ public final class SwitchboardGrpcClientAutoConfiguration {
 			return configurer;
 		});
 		return new SwitchboardGrpcChannelFactory(List.of(all), interceptors, properties, discovery,
-				sslBundles.getIfAvailable());
+				sslBundles.getIfAvailable(), observations.getIfAvailable(() -> SwitchboardObservations.NOOP),
+				propagatedHeaders.getIfAvailable(() -> PropagatedHeaders.NONE));
 	}
 
 	@Bean
