@@ -1,5 +1,7 @@
 package dev.switchboard.autoconfigure.channel;
 
+import dev.switchboard.autoconfigure.observation.SwitchboardObservations;
+import dev.switchboard.autoconfigure.propagation.PropagatedHeaders;
 import dev.switchboard.core.channel.ChannelBinder;
 import dev.switchboard.core.channel.IdempotencyStore;
 import dev.switchboard.core.channel.InMemoryChannelBinder;
@@ -59,8 +61,10 @@ public final class ChannelAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	ChannelPublisher channelPublisher(ChannelRegistry registry, ChannelMessageConverter converter) {
-		return new ChannelPublisher(registry, converter);
+	ChannelPublisher channelPublisher(ChannelRegistry registry, ChannelMessageConverter converter,
+			ObjectProvider<SwitchboardObservations> observations, ObjectProvider<PropagatedHeaders> propagatedHeaders) {
+		return new ChannelPublisher(registry, converter, observations.getIfAvailable(() -> SwitchboardObservations.NOOP),
+				propagatedHeaders.getIfAvailable(() -> PropagatedHeaders.NONE));
 	}
 
 	@Bean
@@ -72,8 +76,11 @@ public final class ChannelAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	ChannelListenerRegistry channelListenerRegistry(ChannelRegistry registry, ChannelMessageConverter converter,
-			ObjectProvider<IdempotencyStore> idempotencyStore) {
-		return new ChannelListenerRegistry(registry, converter, idempotencyStore.getIfAvailable());
+			ObjectProvider<IdempotencyStore> idempotencyStore, ObjectProvider<SwitchboardObservations> observations,
+			ObjectProvider<PropagatedHeaders> propagatedHeaders) {
+		return new ChannelListenerRegistry(registry, converter, idempotencyStore.getIfAvailable(),
+				observations.getIfAvailable(() -> SwitchboardObservations.NOOP),
+				propagatedHeaders.getIfAvailable(() -> PropagatedHeaders.NONE));
 	}
 
 }

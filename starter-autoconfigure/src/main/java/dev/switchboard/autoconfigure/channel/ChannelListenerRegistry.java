@@ -6,6 +6,8 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 
+import dev.switchboard.autoconfigure.observation.SwitchboardObservations;
+import dev.switchboard.autoconfigure.propagation.PropagatedHeaders;
 import dev.switchboard.core.annotation.ChannelListener;
 import dev.switchboard.core.channel.ChannelBinder;
 import dev.switchboard.core.channel.DeduplicatingMessageHandler;
@@ -48,6 +50,10 @@ public final class ChannelListenerRegistry implements SmartInitializingSingleton
 
 	private final @Nullable IdempotencyStore idempotencyStore;
 
+	private final SwitchboardObservations observations;
+
+	private final PropagatedHeaders propagatedHeaders;
+
 	private final List<Endpoint> endpoints = new ArrayList<>();
 
 	private final List<Subscription> subscriptions = new ArrayList<>();
@@ -64,9 +70,25 @@ public final class ChannelListenerRegistry implements SmartInitializingSingleton
 	 */
 	public ChannelListenerRegistry(ChannelRegistry registry, ChannelMessageConverter converter,
 			@Nullable IdempotencyStore idempotencyStore) {
+		this(registry, converter, idempotencyStore, SwitchboardObservations.NOOP, PropagatedHeaders.NONE);
+	}
+
+	/**
+	 * Creates a registry whose listeners are observed and pass on the propagated headers of their messages.
+	 * @param registry resolves channels to settings and binders
+	 * @param converter reads payloads and writes replies
+	 * @param idempotencyStore drops duplicate deliveries, or {@code null} to process every delivery
+	 * @param observations observes consumed messages
+	 * @param propagatedHeaders the headers a listener's own calls pass on
+	 */
+	public ChannelListenerRegistry(ChannelRegistry registry, ChannelMessageConverter converter,
+			@Nullable IdempotencyStore idempotencyStore, SwitchboardObservations observations,
+			PropagatedHeaders propagatedHeaders) {
 		this.registry = registry;
 		this.converter = converter;
 		this.idempotencyStore = idempotencyStore;
+		this.observations = observations;
+		this.propagatedHeaders = propagatedHeaders;
 	}
 
 	@Override
@@ -107,6 +129,10 @@ public final class ChannelListenerRegistry implements SmartInitializingSingleton
 		ChannelBinder binder = this.registry.getBinder(settings);
 		MessageHandler handler = (this.idempotencyStore != null)
 				? new DeduplicatingMessageHandler(this.idempotencyStore, listener) : listener;
+		if (this.observations.isEnabled() || this.propagatedHeaders.isEnabled()) {
+			handler = new ObservedMessageHandler(handler, settings, binder.name(), this.observations,
+					this.propagatedHeaders);
+		}
 		this.endpoints.add(new Endpoint(listener, settings, binder, handler));
 	}
 

@@ -1,16 +1,25 @@
 package dev.switchboard.autoconfigure.channel;
 
 import java.lang.reflect.Type;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 
+import dev.switchboard.autoconfigure.observation.MessagePublishObservationContext;
+import dev.switchboard.autoconfigure.observation.SwitchboardObservations;
+import dev.switchboard.autoconfigure.propagation.PropagatedHeaders;
 import dev.switchboard.core.channel.ChannelBinder;
 import dev.switchboard.core.channel.Message;
+import io.micrometer.observation.Observation;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Publishes payloads on channels: converts them to JSON messages and hands them to each channel's binder.
  * {@code @ChannelClient} proxies call it; applications may too, for channels chosen at run time.
+ * <p>
+ * Each message carries the propagated headers of the request being handled, and is observed as
+ * {@code switchboard.channel.publish}, whose tracing handlers write the trace context into its headers.
  *
  * @author Switchboard
  */
@@ -20,14 +29,32 @@ public class ChannelPublisher {
 
 	private final ChannelMessageConverter converter;
 
+	private final SwitchboardObservations observations;
+
+	private final PropagatedHeaders propagatedHeaders;
+
 	/**
-	 * Creates a publisher.
+	 * Creates a publisher that neither observes nor propagates headers.
 	 * @param registry resolves channels to settings and binders
 	 * @param converter writes and reads payloads
 	 */
 	public ChannelPublisher(ChannelRegistry registry, ChannelMessageConverter converter) {
+		this(registry, converter, SwitchboardObservations.NOOP, PropagatedHeaders.NONE);
+	}
+
+	/**
+	 * Creates a publisher.
+	 * @param registry resolves channels to settings and binders
+	 * @param converter writes and reads payloads
+	 * @param observations observes published messages
+	 * @param propagatedHeaders the incoming headers every message carries
+	 */
+	public ChannelPublisher(ChannelRegistry registry, ChannelMessageConverter converter,
+			SwitchboardObservations observations, PropagatedHeaders propagatedHeaders) {
 		this.registry = registry;
 		this.converter = converter;
+		this.observations = observations;
+		this.propagatedHeaders = propagatedHeaders;
 	}
 
 	/**
@@ -42,7 +69,8 @@ public class ChannelPublisher {
 			Map<String, String> headers) {
 		ChannelSettings settings = this.registry.getSettings(channel);
 		ChannelBinder binder = this.registry.getBinder(settings);
-		return binder.send(settings.destination(), this.converter.toMessage(payload, key, headers));
+		Message message = this.converter.toMessage(payload, key, withPropagated(headers));
+		return observed(settings, binder, message, (observed) -> binder.send(settings.destination(), observed));
 	}
 
 	/**
@@ -59,9 +87,51 @@ public class ChannelPublisher {
 			Map<String, String> headers, Type replyType) {
 		ChannelSettings settings = this.registry.getSettings(channel);
 		ChannelBinder binder = this.registry.getBinder(settings);
-		Message request = this.converter.toMessage(payload, key, headers);
-		return binder.request(settings.destination(), request, settings.requestTimeout())
+		Message request = this.converter.toMessage(payload, key, withPropagated(headers));
+		return observed(settings, binder, request,
+				(observed) -> binder.request(settings.destination(), observed, settings.requestTimeout()))
 			.thenApply((reply) -> this.converter.fromMessage(reply, replyType));
+	}
+
+	private Map<String, String> withPropagated(Map<String, String> headers) {
+		Map<String, String> propagated = this.propagatedHeaders.current();
+		if (propagated.isEmpty()) {
+			return headers;
+		}
+		// Headers the caller passes win over propagated ones.
+		Map<String, String> all = new LinkedHashMap<>(propagated);
+		all.putAll(headers);
+		return all;
+	}
+
+	private <T> CompletableFuture<T> observed(ChannelSettings settings, ChannelBinder binder, Message message,
+			Function<Message, CompletableFuture<T>> send) {
+		if (!this.observations.isEnabled()) {
+			return send.apply(message);
+		}
+		Message.Builder builder = message.mutate();
+		MessagePublishObservationContext context = new MessagePublishObservationContext(builder, settings.channel(),
+				binder.name(), settings.destination().name());
+		context.setMessageId(message.getId());
+		// Starting the observation writes the trace context into the builder's headers.
+		Observation observation = this.observations.publish(context).start();
+		CompletableFuture<T> result;
+		try (Observation.Scope scope = observation.openScope()) {
+			result = send.apply(builder.build());
+		}
+		catch (RuntimeException ex) {
+			context.setOutcome("FAILURE");
+			observation.error(ex);
+			observation.stop();
+			throw ex;
+		}
+		return result.whenComplete((value, failure) -> {
+			context.setOutcome((failure != null) ? "FAILURE" : "SUCCESS");
+			if (failure != null) {
+				observation.error(failure);
+			}
+			observation.stop();
+		});
 	}
 
 	/**

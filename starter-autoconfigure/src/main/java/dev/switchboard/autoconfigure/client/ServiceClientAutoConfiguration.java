@@ -14,6 +14,8 @@ import io.github.resilience4j.timelimiter.TimeLimiterRegistry;
 import dev.switchboard.autoconfigure.client.resilience.Resilience4jServiceCallDecorator;
 import dev.switchboard.autoconfigure.client.rest.ServiceClientHttpServiceGroupConfigurer;
 import dev.switchboard.autoconfigure.discovery.ServiceDiscoveryAutoConfiguration;
+import dev.switchboard.autoconfigure.observation.SwitchboardObservations;
+import dev.switchboard.autoconfigure.propagation.PropagatedHeaders;
 import dev.switchboard.core.annotation.ServiceClient;
 import dev.switchboard.core.discovery.CachingServiceDiscovery;
 import dev.switchboard.core.discovery.ServiceDiscovery;
@@ -64,13 +66,16 @@ public final class ServiceClientAutoConfiguration {
 			ResourceLoader resourceLoader, ObjectProvider<ClientHttpRequestFactoryBuilder<?>> requestFactoryBuilder,
 			ObjectProvider<SslBundles> sslBundles, ObjectProvider<HttpClientSettings> httpClientSettings,
 			ObjectProvider<HttpServiceClientProperties> bootProperties, ServiceClientRuntimes runtimes,
-			ServiceClientGuards guards, @Qualifier(HEDGE_EXECUTOR_BEAN_NAME) ExecutorService hedgeExecutor) {
+			ServiceClientGuards guards, @Qualifier(HEDGE_EXECUTOR_BEAN_NAME) ExecutorService hedgeExecutor,
+			ObjectProvider<SwitchboardObservations> observations, ObjectProvider<PropagatedHeaders> propagatedHeaders) {
 		ClientHttpRequestFactoryBuilder<?> builder = requestFactoryBuilder
 			.getIfAvailable(() -> ClientHttpRequestFactoryBuilder.detect(resourceLoader.getClassLoader()));
 		HttpClientSettingsPropertyMapper mapper = new HttpClientSettingsPropertyMapper(sslBundles.getIfAvailable(),
 				httpClientSettings.getIfAvailable());
 		return new ServiceClientHttpServiceGroupConfigurer(registry, properties, discovery.getObject(), builder, mapper,
-				bootProperties.getIfAvailable(), runtimes, guards, hedgeExecutor, resourceLoader.getClassLoader());
+				bootProperties.getIfAvailable(), runtimes, guards, hedgeExecutor, resourceLoader.getClassLoader(),
+				observations.getIfAvailable(() -> SwitchboardObservations.NOOP),
+				propagatedHeaders.getIfAvailable(() -> PropagatedHeaders.NONE), sslBundles.getIfAvailable());
 	}
 
 	@Bean

@@ -13,13 +13,15 @@ import io.grpc.TlsChannelCredentials;
 import org.jspecify.annotations.Nullable;
 
 import dev.switchboard.autoconfigure.client.ClientSettings;
+import dev.switchboard.autoconfigure.client.ClientTlsBundles;
 import dev.switchboard.autoconfigure.client.ServiceClientProperties;
 import dev.switchboard.autoconfigure.client.rest.ServiceClientHttpServiceGroupConfigurer;
 import dev.switchboard.autoconfigure.diagnostics.InvalidSwitchboardPropertyException;
+import dev.switchboard.autoconfigure.observation.SwitchboardObservations;
+import dev.switchboard.autoconfigure.propagation.PropagatedHeaders;
 import dev.switchboard.core.balancer.LoadBalancer;
 import dev.switchboard.core.discovery.ServiceDiscovery;
 
-import org.springframework.boot.ssl.NoSuchSslBundleException;
 import org.springframework.boot.ssl.SslBundle;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.core.Ordered;
@@ -53,6 +55,10 @@ public class SwitchboardGrpcChannelFactory<T extends ManagedChannelBuilder<T>> e
 
 	private final @Nullable SslBundles sslBundles;
 
+	private final SwitchboardObservations observations;
+
+	private final PropagatedHeaders propagatedHeaders;
+
 	private final Map<String, LoadBalancer> balancers = new ConcurrentHashMap<>();
 
 	private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
@@ -64,11 +70,16 @@ public class SwitchboardGrpcChannelFactory<T extends ManagedChannelBuilder<T>> e
 	 * @param properties Switchboard's client properties
 	 * @param discovery the discovery view channels resolve through
 	 * @param sslBundles the SSL bundles named by {@code switchboard.clients.<name>.tls.bundle}, if any
+	 * @param observations observes the calls of the channels
+	 * @param propagatedHeaders the incoming headers copied to the metadata of every call
 	 */
 	public SwitchboardGrpcChannelFactory(List<GrpcChannelBuilderCustomizer<T>> globalCustomizers,
 			ClientInterceptorsConfigurer interceptorsConfigurer, ServiceClientProperties properties,
-			ServiceDiscovery discovery, @Nullable SslBundles sslBundles) {
+			ServiceDiscovery discovery, @Nullable SslBundles sslBundles, SwitchboardObservations observations,
+			PropagatedHeaders propagatedHeaders) {
 		super(globalCustomizers, interceptorsConfigurer);
+		this.observations = observations;
+		this.propagatedHeaders = propagatedHeaders;
 		this.properties = properties;
 		this.discovery = discovery;
 		this.sslBundles = sslBundles;
@@ -126,39 +137,39 @@ public class SwitchboardGrpcChannelFactory<T extends ManagedChannelBuilder<T>> e
 		Duration connect = (settings.connectTimeout() != null) ? settings.connectTimeout()
 				: ServiceClientHttpServiceGroupConfigurer.DEFAULT_CONNECT_TIMEOUT;
 		// Applied after Spring gRPC's customizers, which set their own default policy.
-		return super.createChannel(target, options.<T>withCustomizer(switchboard(discoveryTarget, read, connect)));
+		return super.createChannel(target,
+				options.<T>withCustomizer(switchboard(clientName, discoveryTarget, read, connect)));
 	}
 
-	private GrpcChannelBuilderCustomizer<T> switchboard(
-			DiscoveryTarget discoveryTarget, Duration read, Duration connect) {
+	/**
+	 * The balancer of a client's channel.
+	 * @param clientName the client name
+	 * @return the balancer, or {@code null} if the client has no channel yet
+	 */
+	public @Nullable LoadBalancer getBalancer(String clientName) {
+		return this.balancers.get(clientName);
+	}
+
+	private GrpcChannelBuilderCustomizer<T> switchboard(String clientName, DiscoveryTarget discoveryTarget,
+			Duration read, Duration connect) {
 		return (target, builder) -> {
 			builder.setNameResolverArg(DiscoveryTarget.ARG, discoveryTarget);
 			builder.defaultLoadBalancingPolicy(SwitchboardLoadBalancerProvider.POLICY_NAME);
+			// grpc runs the last added interceptor first. The deadline goes on last, next to the transport, so
+			// that the work of the other interceptors (a tracer's first use, say) does not eat into it.
 			builder.intercept(new ReadTimeoutInterceptor(read));
+			if (this.propagatedHeaders.isEnabled()) {
+				builder.intercept(new HeaderPropagationGrpcInterceptor(this.propagatedHeaders));
+			}
+			builder.intercept(new ServiceCallObservationInterceptor(clientName, this.observations));
 			NettyChannelOptions.applyConnectTimeout(builder, connect);
 		};
 	}
 
 	private ChannelCredentials credentials(String clientName) {
-		String bundleName = this.properties.resolve(clientName).tlsBundle();
-		if (bundleName == null) {
+		SslBundle bundle = ClientTlsBundles.resolve(this.properties, clientName, this.sslBundles);
+		if (bundle == null) {
 			return InsecureChannelCredentials.create();
-		}
-		// Name the property the value came from: the client's own entry, or the inherited default.
-		ServiceClientProperties.Client own = this.properties.getClients().get(clientName);
-		String property = (own != null && own.getTls().getBundle() != null)
-				? "switchboard.clients." + clientName + ".tls.bundle" : "switchboard.client-defaults.tls.bundle";
-		if (this.sslBundles == null) {
-			throw new InvalidSwitchboardPropertyException(property, bundleName, "no SSL bundles are configured",
-					"the name of a bundle under spring.ssl.bundle.*");
-		}
-		SslBundle bundle;
-		try {
-			bundle = this.sslBundles.getBundle(bundleName);
-		}
-		catch (NoSuchSslBundleException ex) {
-			throw new InvalidSwitchboardPropertyException(property, bundleName, "no SSL bundle of that name exists",
-					"the name of a bundle under spring.ssl.bundle.*");
 		}
 		// grpc's transport-neutral credentials: the bundle's trust material verifies instances, its key (if
 		// any) authenticates this client for mutual TLS.

@@ -10,6 +10,8 @@ import dev.switchboard.autoconfigure.client.ServiceClientGuards;
 import dev.switchboard.autoconfigure.client.ServiceClientProperties;
 import dev.switchboard.autoconfigure.client.ServiceClientRuntimes;
 import dev.switchboard.autoconfigure.discovery.ServiceDiscoveryAutoConfiguration;
+import dev.switchboard.autoconfigure.observation.SwitchboardObservations;
+import dev.switchboard.autoconfigure.propagation.PropagatedHeaders;
 import dev.switchboard.core.annotation.GrpcClient;
 import dev.switchboard.core.discovery.ServiceDiscovery;
 
@@ -49,7 +51,8 @@ public final class SwitchboardGrpcClientAutoConfiguration {
 	SwitchboardGrpcChannelFactory<?> switchboardGrpcChannelFactory(ServiceClientProperties properties,
 			ServiceDiscovery discovery, ObjectProvider<SslBundles> sslBundles,
 			ObjectProvider<ClientInterceptorsConfigurer> interceptorsConfigurer,
-			ObjectProvider<GrpcChannelBuilderCustomizer<?>> customizers, ApplicationContext context) {
+			ObjectProvider<GrpcChannelBuilderCustomizer<?>> customizers, ApplicationContext context,
+			ObjectProvider<SwitchboardObservations> observations, ObjectProvider<PropagatedHeaders> propagatedHeaders) {
 		List<GrpcChannelBuilderCustomizer<?>> ordered = customizers.orderedStream().toList();
 		// Spring gRPC's own customizers (spring.grpc.client.* defaults, compression) apply here too.
 		GrpcChannelBuilderCustomizer all = (target, builder) -> ordered
@@ -60,7 +63,8 @@ public final class SwitchboardGrpcClientAutoConfiguration {
 			return configurer;
 		});
 		return new SwitchboardGrpcChannelFactory(List.of(all), interceptors, properties, discovery,
-				sslBundles.getIfAvailable());
+				sslBundles.getIfAvailable(), observations.getIfAvailable(() -> SwitchboardObservations.NOOP),
+				propagatedHeaders.getIfAvailable(() -> PropagatedHeaders.NONE));
 	}
 
 	@Bean

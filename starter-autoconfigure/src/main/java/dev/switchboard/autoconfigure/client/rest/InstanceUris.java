@@ -14,11 +14,13 @@ final class InstanceUris {
 	private InstanceUris() {
 	}
 
-	static URI resolve(URI logical, ServiceInstance instance) {
+	static URI resolve(URI logical, ServiceInstance instance, boolean secure) {
 		// Concatenating the raw parts keeps the encoding Spring already applied; the multi-argument URI
 		// constructors would encode it a second time.
 		String host = instance.getHost();
-		StringBuilder uri = new StringBuilder(64).append(instance.isSecure() ? "https" : "http").append("://");
+		// A client with an SSL bundle always speaks TLS, whatever discovery says about the instance.
+		StringBuilder uri = new StringBuilder(64).append((secure || instance.isSecure()) ? "https" : "http")
+			.append("://");
 		if (host.indexOf(':') >= 0 && !host.startsWith("[")) {
 			uri.append('[').append(host).append(']');
 		}

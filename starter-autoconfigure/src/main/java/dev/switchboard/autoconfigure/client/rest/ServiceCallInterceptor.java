@@ -12,11 +12,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
+import io.micrometer.observation.Observation;
 import org.jspecify.annotations.Nullable;
 
 import dev.switchboard.autoconfigure.client.ClientStatistics;
 import dev.switchboard.autoconfigure.client.MethodPolicy;
 import dev.switchboard.autoconfigure.client.ServiceClientRuntime;
+import dev.switchboard.autoconfigure.observation.ServiceCallObservationContext;
+import dev.switchboard.autoconfigure.observation.SwitchboardObservations;
 import dev.switchboard.core.balancer.CallOutcome;
 import dev.switchboard.core.balancer.LoadBalancer;
 import dev.switchboard.core.balancer.OutlierDetector;
@@ -41,12 +44,19 @@ import org.springframework.web.client.ResourceAccessException;
  * again on another instance, with jittered exponential backoff, while the client's retry budget allows. Hedged
  * methods send a second attempt to another instance when the first is slow; the first answer wins.
  * <p>
+ * Each call, and each attempt of it, is observed with the application's {@code ObservationRegistry}
+ * ({@code switchboard.client.calls} / {@code switchboard.client.attempts}) unless observations are off.
+ * <p>
  * Written by hand because Spring Cloud LoadBalancer's interceptors offer neither per-call outcome feedback,
  * nor retry budgets, nor hedging, and Spring's {@code @Retryable} cannot move a call to another instance.
  *
  * @author Switchboard
  */
 final class ServiceCallInterceptor implements ClientHttpRequestInterceptor {
+
+	private static final String PROTOCOL = "rest";
+
+	private static final String NO_INSTANCE = "NO_INSTANCE";
 
 	private final ServiceClientRuntime client;
 
@@ -64,9 +74,15 @@ final class ServiceCallInterceptor implements ClientHttpRequestInterceptor {
 
 	private final ClientStatistics statistics;
 
+	private final SwitchboardObservations observations;
+
+	private final boolean secure;
+
 	ServiceCallInterceptor(ServiceClientRuntime client, ServiceDiscovery discovery, @Nullable Duration readTimeout,
-			Executor hedgeExecutor) {
+			Executor hedgeExecutor, SwitchboardObservations observations, boolean secure) {
 		this.client = client;
+		this.observations = observations;
+		this.secure = secure;
 		this.serviceId = client.getSettings().serviceId();
 		this.discovery = discovery;
 		this.balancer = client.getBalancer();
@@ -79,20 +95,51 @@ final class ServiceCallInterceptor implements ClientHttpRequestInterceptor {
 	@Override
 	public ClientHttpResponse intercept(HttpRequest request, byte[] body, ClientHttpRequestExecution execution)
 			throws IOException {
+		MethodPolicy policy = policyOf(request);
+		if (!this.observations.isEnabled()) {
+			return call(request, body, execution, policy, null).get();
+		}
+		ServiceCallObservationContext context = new ServiceCallObservationContext(
+				this.client.getSettings().name(), policy.name(), PROTOCOL, 0);
+		Observation observation = this.observations.call(context).start();
+		try (Observation.Scope scope = observation.openScope()) {
+			Attempt result = call(request, body, execution, policy, observation);
+			context.setInstance(LoadBalancer.key(result.instance()));
+			context.setOutcome(result.outcome().name());
+			if (result.failure() != null) {
+				observation.error(result.failure());
+			}
+			return result.get();
+		}
+		catch (NoInstanceAvailableException ex) {
+			context.setOutcome(NO_INSTANCE);
+			observation.error(ex);
+			throw ex;
+		}
+		catch (IOException | RuntimeException ex) {
+			observation.error(ex);
+			throw ex;
+		}
+		finally {
+			observation.stop();
+		}
+	}
+
+	private Attempt call(HttpRequest request, byte[] body, ClientHttpRequestExecution execution, MethodPolicy policy,
+			@Nullable Observation observation) throws IOException {
 		List<ServiceInstance> instances = this.discovery.getInstances(this.serviceId);
 		if (instances.isEmpty()) {
 			throw new NoInstanceAvailableException(this.serviceId, this.discovery.backend(), null);
 		}
-		MethodPolicy policy = policyOf(request);
 		this.statistics.call();
 		this.client.getRetryBudget().deposit();
 		if (policy.hedged() && instances.size() > 1) {
 			Duration delay = hedgeDelay();
 			if (delay != null) {
-				return hedged(request, body, execution, policy, instances, delay);
+				return hedged(request, body, execution, policy, instances, delay, observation);
 			}
 		}
-		return withRetries(request, body, execution, policy, instances, null);
+		return withRetries(request, body, execution, policy, instances, null, observation);
 	}
 
 	private MethodPolicy policyOf(HttpRequest request) {
@@ -104,16 +151,16 @@ final class ServiceCallInterceptor implements ClientHttpRequestInterceptor {
 		return new MethodPolicy(method, method, Idempotency.isIdempotent(method), null, false);
 	}
 
-	private ClientHttpResponse withRetries(HttpRequest request, byte[] body, ClientHttpRequestExecution execution,
-			MethodPolicy policy, List<ServiceInstance> instances, @Nullable List<ServiceInstance> alreadyTried)
-			throws IOException {
+	private Attempt withRetries(HttpRequest request, byte[] body, ClientHttpRequestExecution execution,
+			MethodPolicy policy, List<ServiceInstance> instances, @Nullable List<ServiceInstance> alreadyTried,
+			@Nullable Observation observation) {
 		int maxAttempts = policy.idempotent() ? this.client.getSettings().retry().maxAttempts() : 1;
 		List<ServiceInstance> tried = alreadyTried;
 		for (int attempt = 1;; attempt++) {
 			ServiceInstance instance = choose(instances, tried);
-			Attempt result = attempt(request, body, execution, policy, instance, attempt, maxAttempts);
+			Attempt result = attempt(request, body, execution, policy, instance, attempt, maxAttempts, observation);
 			if (!result.retryable() || attempt >= maxAttempts || !withdraw()) {
-				return result.get();
+				return result;
 			}
 			this.statistics.retry();
 			result.discard();
@@ -122,31 +169,33 @@ final class ServiceCallInterceptor implements ClientHttpRequestInterceptor {
 			}
 			tried.add(instance);
 			if (!sleep(this.client.getBackoff().delay(attempt))) {
-				return result.get();
+				return result;
 			}
 		}
 	}
 
-	private ClientHttpResponse hedged(HttpRequest request, byte[] body, ClientHttpRequestExecution execution,
-			MethodPolicy policy, List<ServiceInstance> instances, Duration delay) throws IOException {
+	private Attempt hedged(HttpRequest request, byte[] body, ClientHttpRequestExecution execution,
+			MethodPolicy policy, List<ServiceInstance> instances, Duration delay, @Nullable Observation observation) {
 		HedgeRace race = new HedgeRace(this.statistics);
 		ServiceInstance first = choose(instances, null);
-		race.start(this.hedgeExecutor, () -> attempt(request, body, execution, policy, first, 1, 2));
+		race.start(this.hedgeExecutor, () -> attempt(request, body, execution, policy, first, 1, 2, observation));
 		Attempt result = race.await(delay);
 		if (result == null) {
 			if (withdraw()) {
 				this.statistics.hedge();
 				ServiceInstance second = choose(instances, List.of(first));
-				race.start(this.hedgeExecutor, () -> attempt(request, body, execution, policy, second, 2, 2));
+				race.start(this.hedgeExecutor, () -> attempt(request, body, execution, policy, second, 2, 2,
+						observation));
 			}
 			result = race.await(null);
 		}
 		if (result.retryable()) {
 			// Every hedged attempt failed in a retryable way: fall back to ordinary retries elsewhere.
 			result.discard();
-			return withRetries(request, body, execution, policy, instances, new ArrayList<>(race.instances()));
+			return withRetries(request, body, execution, policy, instances, new ArrayList<>(race.instances()),
+					observation);
 		}
-		return result.get();
+		return result;
 	}
 
 	private boolean withdraw() {
@@ -184,9 +233,10 @@ final class ServiceCallInterceptor implements ClientHttpRequestInterceptor {
 	}
 
 	private Attempt attempt(HttpRequest request, byte[] body, ClientHttpRequestExecution execution,
-			MethodPolicy policy, ServiceInstance instance, int attempt, int maxAttempts) {
-		URI target = InstanceUris.resolve(request.getURI(), instance);
+			MethodPolicy policy, ServiceInstance instance, int attempt, int maxAttempts, @Nullable Observation call) {
+		URI target = InstanceUris.resolve(request.getURI(), instance, this.secure);
 		this.statistics.attempt();
+		Observation observation = (call != null) ? observeAttempt(policy, instance, attempt, call) : null;
 		this.balancer.onStart(instance);
 		long start = System.nanoTime();
 		Duration previousTimeout = AttemptTimeout.set(policy.readTimeout());
@@ -197,7 +247,8 @@ final class ServiceCallInterceptor implements ClientHttpRequestInterceptor {
 					: (status >= 400) ? CallOutcome.CLIENT_ERROR : CallOutcome.SUCCESS;
 			boolean retryable = outcome == CallOutcome.SERVER_ERROR
 					&& this.client.getSettings().retry().statuses().contains(status);
-			return completed(instance, start, outcome, new Attempt(instance, response, null, outcome, retryable));
+			return completed(instance, start, outcome, new Attempt(instance, response, null, outcome, retryable),
+					observation);
 		}
 		catch (IOException ex) {
 			CallOutcome outcome = IoFailures.classify(ex);
@@ -206,19 +257,34 @@ final class ServiceCallInterceptor implements ClientHttpRequestInterceptor {
 			}
 			ResourceAccessException failure = translate(request, instance, outcome, ex, policy, attempt, maxAttempts);
 			return completed(instance, start, outcome,
-					new Attempt(instance, null, failure, outcome, outcome != CallOutcome.CANCELLED));
+					new Attempt(instance, null, failure, outcome, outcome != CallOutcome.CANCELLED), observation);
 		}
 		catch (RuntimeException ex) {
 			return completed(instance, start, CallOutcome.IO_FAILURE,
-					new Attempt(instance, null, ex, CallOutcome.IO_FAILURE, false));
+					new Attempt(instance, null, ex, CallOutcome.IO_FAILURE, false), observation);
 		}
 		finally {
 			AttemptTimeout.set(previousTimeout);
 		}
 	}
 
-	private Attempt completed(ServiceInstance instance, long start, CallOutcome outcome, Attempt attempt) {
+	private Observation observeAttempt(MethodPolicy policy, ServiceInstance instance, int attempt, Observation call) {
+		ServiceCallObservationContext context = new ServiceCallObservationContext(this.client.getSettings().name(),
+				policy.name(), PROTOCOL, attempt);
+		context.setInstance(LoadBalancer.key(instance));
+		return this.observations.attempt(context, call).start();
+	}
+
+	private Attempt completed(ServiceInstance instance, long start, CallOutcome outcome, Attempt attempt,
+			@Nullable Observation observation) {
 		long latency = System.nanoTime() - start;
+		if (observation != null) {
+			((ServiceCallObservationContext) observation.getContext()).setOutcome(outcome.name());
+			if (attempt.failure() != null) {
+				observation.error(attempt.failure());
+			}
+			observation.stop();
+		}
 		this.balancer.onComplete(instance, latency, outcome);
 		if (this.outliers != null && outcome != CallOutcome.CANCELLED) {
 			this.outliers.record(instance, outcome);
@@ -290,6 +356,14 @@ final class ServiceCallInterceptor implements ClientHttpRequestInterceptor {
 
 		ServiceInstance instance() {
 			return this.instance;
+		}
+
+		CallOutcome outcome() {
+			return this.outcome;
+		}
+
+		@Nullable RuntimeException failure() {
+			return this.failure;
 		}
 
 		boolean retryable() {

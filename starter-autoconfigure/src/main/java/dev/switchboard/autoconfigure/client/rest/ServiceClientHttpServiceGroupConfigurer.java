@@ -7,6 +7,7 @@ import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 import dev.switchboard.autoconfigure.client.ClientSettings;
+import dev.switchboard.autoconfigure.client.ClientTlsBundles;
 import dev.switchboard.autoconfigure.client.MethodPolicies;
 import dev.switchboard.autoconfigure.client.MethodPolicy;
 import dev.switchboard.autoconfigure.client.ServiceClientProperties;
@@ -15,6 +16,9 @@ import dev.switchboard.autoconfigure.client.ServiceClientGuards;
 import dev.switchboard.autoconfigure.client.ServiceClientRegistry;
 import dev.switchboard.autoconfigure.client.ServiceClientRuntime;
 import dev.switchboard.autoconfigure.client.ServiceClientRuntimes;
+import dev.switchboard.autoconfigure.observation.SwitchboardObservations;
+import dev.switchboard.autoconfigure.propagation.HeaderPropagationInterceptor;
+import dev.switchboard.autoconfigure.propagation.PropagatedHeaders;
 import dev.switchboard.core.discovery.ServiceDiscovery;
 
 import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
@@ -22,6 +26,8 @@ import org.springframework.boot.http.client.HttpClientSettings;
 import org.springframework.boot.http.client.autoconfigure.HttpClientProperties;
 import org.springframework.boot.http.client.autoconfigure.HttpClientSettingsPropertyMapper;
 import org.springframework.boot.http.client.autoconfigure.service.HttpServiceClientProperties;
+import org.springframework.boot.ssl.SslBundle;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.http.client.ClientHttpRequestFactory;
 import org.springframework.http.client.ClientHttpRequestInterceptor;
 import org.springframework.util.StringUtils;
@@ -72,6 +78,12 @@ public final class ServiceClientHttpServiceGroupConfigurer implements RestClient
 
 	private final @Nullable ClassLoader classLoader;
 
+	private final SwitchboardObservations observations;
+
+	private final PropagatedHeaders propagatedHeaders;
+
+	private final @Nullable SslBundles sslBundles;
+
 	/**
 	 * Creates a configurer.
 	 * @param registry the service clients of the application
@@ -84,12 +96,16 @@ public final class ServiceClientHttpServiceGroupConfigurer implements RestClient
 	 * @param guards the call decorator and fallbacks of the service clients
 	 * @param hedgeExecutor runs the attempts of hedged calls
 	 * @param classLoader loads the client interfaces
+	 * @param observations observes calls and attempts
+	 * @param propagatedHeaders the incoming headers copied to every call
+	 * @param sslBundles the SSL bundles named by {@code switchboard.clients.<name>.tls.bundle}, if any
 	 */
 	public ServiceClientHttpServiceGroupConfigurer(ServiceClientRegistry registry, ServiceClientProperties properties,
 			ServiceDiscovery discovery, ClientHttpRequestFactoryBuilder<?> requestFactoryBuilder,
 			HttpClientSettingsPropertyMapper settingsMapper, @Nullable HttpServiceClientProperties bootProperties,
 			ServiceClientRuntimes runtimes, ServiceClientGuards guards, Executor hedgeExecutor,
-			@Nullable ClassLoader classLoader) {
+			@Nullable ClassLoader classLoader, SwitchboardObservations observations,
+			PropagatedHeaders propagatedHeaders, @Nullable SslBundles sslBundles) {
 		this.registry = registry;
 		this.properties = properties;
 		this.discovery = discovery;
@@ -100,6 +116,9 @@ public final class ServiceClientHttpServiceGroupConfigurer implements RestClient
 		this.guards = guards;
 		this.hedgeExecutor = hedgeExecutor;
 		this.classLoader = classLoader;
+		this.observations = observations;
+		this.propagatedHeaders = propagatedHeaders;
+		this.sslBundles = sslBundles;
 	}
 
 	@Override
@@ -148,7 +167,9 @@ public final class ServiceClientHttpServiceGroupConfigurer implements RestClient
 		HttpClientSettings transport = this.settingsMapper.map(bootGroup);
 		Duration connect = firstNonNull(settings.connectTimeout(), transport.connectTimeout(), DEFAULT_CONNECT_TIMEOUT);
 		Duration read = firstNonNull(settings.readTimeout(), transport.readTimeout(), DEFAULT_READ_TIMEOUT);
-		HttpClientSettings clientTransport = transport.withTimeouts(connect, read);
+		SslBundle sslBundle = ClientTlsBundles.resolve(this.properties, group.name(), this.sslBundles);
+		HttpClientSettings clientTransport = (sslBundle != null)
+				? transport.withTimeouts(connect, read).withSslBundle(sslBundle) : transport.withTimeouts(connect, read);
 		ClientHttpRequestFactory requestFactory = this.requestFactoryBuilder.build(clientTransport);
 		boolean methodTimeouts = runtime.getPolicies().asMap().values().stream().anyMatch((p) -> p.readTimeout() != null);
 		if (methodTimeouts) {
@@ -158,13 +179,18 @@ public final class ServiceClientHttpServiceGroupConfigurer implements RestClient
 		builder.requestFactory(requestFactory);
 		builder.requestInterceptors((interceptors) -> interceptors
 			.removeIf(ServiceClientHttpServiceGroupConfigurer::isSpringCloudLoadBalancer));
+		if (this.propagatedHeaders.isEnabled()) {
+			// Ahead of the routing interceptor: headers are read on the caller's thread, before hedging.
+			builder.requestInterceptor(new HeaderPropagationInterceptor(this.propagatedHeaders));
+		}
 		if (settings.url() != null) {
 			builder.baseUrl(settings.url());
 		}
 		else if (bootGroup == null || !StringUtils.hasText(bootGroup.getBaseUrl())) {
 			// The host is the client name; the interceptor replaces scheme, host and port on every call.
 			builder.baseUrl("http://" + group.name());
-			builder.requestInterceptor(new ServiceCallInterceptor(runtime, this.discovery, read, this.hedgeExecutor));
+			builder.requestInterceptor(new ServiceCallInterceptor(runtime, this.discovery, read, this.hedgeExecutor,
+					this.observations, sslBundle != null));
 		}
 	}
 
