@@ -11,6 +11,10 @@ import dev.switchboard.autoconfigure.discovery.ServiceDiscoveryAutoConfiguration
 import dev.switchboard.core.annotation.ServiceClient;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
+import org.springframework.boot.http.client.HttpComponentsClientHttpRequestFactoryBuilder;
+import org.springframework.boot.http.client.JdkClientHttpRequestFactoryBuilder;
+import org.springframework.boot.http.client.SimpleClientHttpRequestFactoryBuilder;
 import org.springframework.boot.http.client.autoconfigure.HttpClientAutoConfiguration;
 import org.springframework.boot.http.client.autoconfigure.imperative.ImperativeHttpClientAutoConfiguration;
 import org.springframework.boot.http.client.autoconfigure.service.HttpServiceClientPropertiesAutoConfiguration;
@@ -20,6 +24,7 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.mock.env.MockEnvironment;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.service.annotation.GetExchange;
 import org.springframework.web.service.annotation.HttpExchange;
@@ -175,6 +180,24 @@ class ServiceClientAutoConfigurationTests {
 				assertThat(ex.getProperty()).isEqualTo("switchboard.clients.catalog.methods.produkt");
 				assertThat(ex.getAllowedValues()).isEqualTo("product");
 			});
+	}
+
+	@Test
+	void jdkHttpClientDetectedByBootIsReplacedByHttpUrlConnection() {
+		MockEnvironment environment = new MockEnvironment();
+		assertThat(ServiceClientAutoConfiguration.transport(ClientHttpRequestFactoryBuilder.jdk(), environment))
+			.isInstanceOf(SimpleClientHttpRequestFactoryBuilder.class);
+		assertThat(ServiceClientAutoConfiguration.transport(ClientHttpRequestFactoryBuilder.httpComponents(),
+				environment))
+			.isInstanceOf(HttpComponentsClientHttpRequestFactoryBuilder.class);
+	}
+
+	@Test
+	void explicitlyChosenTransportIsKept() {
+		MockEnvironment environment = new MockEnvironment().withProperty("spring.http.clients.imperative.factory",
+				"jdk");
+		assertThat(ServiceClientAutoConfiguration.transport(ClientHttpRequestFactoryBuilder.jdk(), environment))
+			.isInstanceOf(JdkClientHttpRequestFactoryBuilder.class);
 	}
 
 	private static InvalidSwitchboardPropertyException findCause(Throwable failure) {
