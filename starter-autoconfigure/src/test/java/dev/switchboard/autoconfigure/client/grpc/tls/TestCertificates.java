@@ -33,7 +33,7 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  *
  * @author Switchboard
  */
-final class TestCertificates {
+public final class TestCertificates {
 
 	private static final AtomicLong serial = new AtomicLong(System.currentTimeMillis());
 
@@ -43,7 +43,7 @@ final class TestCertificates {
 
 	private final X509Certificate caCertificate;
 
-	TestCertificates(Path directory) throws Exception {
+	public TestCertificates(Path directory) throws Exception {
 		this.directory = directory;
 		this.caKeys = newKeyPair();
 		this.caCertificate = sign("CN=Switchboard Test CA", this.caKeys, true);
@@ -54,7 +54,7 @@ final class TestCertificates {
 	 * The CA certificate's PEM file.
 	 * @return the path
 	 */
-	Path ca() {
+	public Path ca() {
 		return this.directory.resolve("ca.crt");
 	}
 
@@ -63,17 +63,17 @@ final class TestCertificates {
 	 * @param name file name and common name
 	 * @throws Exception on failure
 	 */
-	void issue(String name) throws Exception {
+	public void issue(String name) throws Exception {
 		KeyPair keys = newKeyPair();
 		write(name + ".crt", sign("CN=" + name, keys, false));
 		write(name + ".key", new JcaPKCS8Generator(keys.getPrivate(), null));
 	}
 
-	Path certificate(String name) {
+	public Path certificate(String name) {
 		return this.directory.resolve(name + ".crt");
 	}
 
-	Path key(String name) {
+	public Path key(String name) {
 		return this.directory.resolve(name + ".key");
 	}
 
