@@ -71,7 +71,7 @@ public final class BenchmarkApplication {
 		int rounds = intOption("rounds", 5);
 		int threads = intOption("threads", 8);
 		List<String> scenarios = List.of(this.options.getOrDefault("scenarios", "overhead,slow,failover").split(","));
-		List<String> transports = List.of(this.options.getOrDefault("transports", "jdk,http-components,simple").split(","));
+		List<String> transports = List.of(this.options.getOrDefault("transports", "http-components,simple,jdk").split(","));
 		line("# Switchboard benchmark");
 		line("");
 		line("JVM " + System.getProperty("java.version") + ", " + Runtime.getRuntime().availableProcessors()
