@@ -70,7 +70,7 @@ public final class BenchmarkApplication {
 		Duration round = Duration.ofSeconds(intOption("seconds", 2));
 		int rounds = intOption("rounds", 5);
 		int threads = intOption("threads", 8);
-		List<String> scenarios = List.of(this.options.getOrDefault("scenarios", "overhead,slow,failover").split(","));
+		List<String> scenarios = List.of(this.options.getOrDefault("scenarios", "overhead,grpc,slow,failover").split(","));
 		List<String> transports = List.of(this.options.getOrDefault("transports", "http-components,simple,jdk").split(","));
 		line("# Switchboard benchmark");
 		line("");
@@ -84,6 +84,9 @@ public final class BenchmarkApplication {
 				for (String transport : transports) {
 					overhead(transport, trio, threads, round, rounds);
 				}
+			}
+			if (scenarios.contains("grpc")) {
+				grpc(trio.get(0), threads, round, rounds);
 			}
 			if (scenarios.contains("slow")) {
 				slowInstance(transports.get(0), trio, threads, round, rounds);
@@ -133,6 +136,31 @@ public final class BenchmarkApplication {
 			});
 			line("");
 			line("Ratios compare with the raw `RestClient` on the same number of instances (1 or 3).");
+		}
+	}
+
+	private void grpc(LoopbackServer restServer, int threads, Duration round, int rounds) throws Exception {
+		int grpcPort = GrpcBenchmark.freePort();
+		try (ConfigurableApplicationContext context = GrpcBenchmark.start(restServer.url(), grpcPort)) {
+			Map<String, List<Result>> results = measure(GrpcBenchmark.contenders(context, grpcPort), threads, round,
+					rounds);
+			line("");
+			line("## gRPC (Spring gRPC Netty server in the same JVM; REST rows on the JDK server, Apache HttpClient 5)");
+			line("");
+			line("| contender | p50 (us) | p99 (us) | calls/s | CPU us/call | errors | p50 ratio | p99 ratio | throughput ratio |");
+			line("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+			Result raw = median(results.get("raw grpc-java channel, fixed address"));
+			Result rest = median(results.get("@ServiceClient interface over REST"));
+			results.forEach((name, list) -> {
+				Result r = median(list);
+				Result base = name.contains("interface") ? rest : raw;
+				line(String.format(Locale.ROOT, "| %s | %.0f | %.0f | %.0f | %.0f | %d | %.2f | %.2f | %.2f |", name,
+						r.p50Micros(), r.p99Micros(), r.throughput(), r.cpuMicrosPerCall(), r.errors(),
+						r.p50Micros() / base.p50Micros(), r.p99Micros() / base.p99Micros(),
+						r.throughput() / base.throughput()));
+			});
+			line("");
+			line("Channel rows compare with the raw channel; interface rows with the interface over REST.");
 		}
 	}
 

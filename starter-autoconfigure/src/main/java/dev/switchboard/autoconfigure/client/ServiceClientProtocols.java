@@ -36,6 +36,9 @@ final class ServiceClientProtocols {
 		}
 		RootBeanDefinition definition = new RootBeanDefinition(type);
 		definition.setInstanceSupplier(supplier(beanFactory, type, clientName, protocol));
+		// As for REST clients: injecting the interface gets the client, even where a fallback or the exported
+		// implementation in the same application implements it too.
+		definition.setPrimary(true);
 		registry.registerBeanDefinition(beanName, definition);
 	}
 
