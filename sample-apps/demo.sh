@@ -127,7 +127,9 @@ json_string() { # field json
 if [ "${SKIP_BUILD:-}" != "true" ]; then
 	echo "==> Building Switchboard and the sample apps"
 	./mvnw -q -B -DskipTests -pl sample-apps/registry,sample-apps/broker,sample-apps/inventory-service,sample-apps/order-service,sample-apps/notification-service -am package
+	echo "    built in $(($(date +%s) - STARTED)) s"
 fi
+RUN_STARTED=$(date +%s)
 
 REGISTRY_PORT=$(free_port)
 INVENTORY_1_PORT=$(free_port)
@@ -168,7 +170,7 @@ inventory_registered() { [ "$(eureka_up INVENTORY)" -ge 2 ]; }
 wait_until registry 60 inventory_registered
 # The order service fetches the registry every second: give it one fetch and one cache refresh.
 sleep 3
-echo "    all up after $(($(date +%s) - STARTED)) s; Eureka lists 2 inventory instances"
+echo "    all up $(($(date +%s) - RUN_STARTED)) s after the first start; Eureka lists 2 inventory instances"
 
 echo "==> Placing $ORDERS orders, one every ${INTERVAL}s; inventory-2 is killed after order $((ORDERS / 2))"
 declare -A BEFORE_KILL=()
