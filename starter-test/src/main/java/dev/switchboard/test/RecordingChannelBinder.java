@@ -7,10 +7,10 @@ import java.util.concurrent.CompletableFuture;
 
 import dev.switchboard.core.channel.ChannelBinder;
 import dev.switchboard.core.channel.ChannelDestination;
+import dev.switchboard.core.channel.ConsumerSettings;
 import dev.switchboard.core.channel.InMemoryChannelBinder;
 import dev.switchboard.core.channel.Message;
 import dev.switchboard.core.channel.MessageHandler;
-import dev.switchboard.core.channel.ConsumerSettings;
 import dev.switchboard.core.channel.Subscription;
 import org.jspecify.annotations.Nullable;
 

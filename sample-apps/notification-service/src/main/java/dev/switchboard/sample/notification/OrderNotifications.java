@@ -3,8 +3,8 @@ package dev.switchboard.sample.notification;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
-import dev.switchboard.core.channel.MessageContext;
 import dev.switchboard.core.annotation.ChannelListener;
+import dev.switchboard.core.channel.MessageContext;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.web.bind.annotation.GetMapping;
