@@ -19,6 +19,7 @@ import dev.switchboard.autoconfigure.client.ClientSettings.RetrySettings;
 import dev.switchboard.autoconfigure.diagnostics.InvalidSwitchboardPropertyException;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.ConstructorBinding;
 
 /**
  * Configuration of Switchboard's service clients: one entry per client name, and defaults every entry
@@ -222,6 +223,7 @@ public class ServiceClientProperties {
 		 * @param tls the transport security, or {@code null} to inherit
 		 * @param grpc the gRPC settings, or {@code null} to inherit
 		 */
+		@ConstructorBinding // the private constructor below makes the binding constructor ambiguous to the metadata processor
 		public Client(@Nullable String url, @Nullable String serviceId, @Nullable LoadBalancerType loadBalancer,
 				@Nullable Timeout timeout, @Nullable Retry retry, @Nullable Outlier outlier, @Nullable Hedge hedge,
 				@Nullable Resilience resilience, @Nullable Map<String, MethodProperties> methods,

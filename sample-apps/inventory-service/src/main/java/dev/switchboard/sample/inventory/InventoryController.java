@@ -1,10 +1,5 @@
 package dev.switchboard.sample.inventory;
 
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
-
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -13,7 +8,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * Stock of each SKU, per instance (the demo keeps it in memory). Every answer names the instance that gave it.
+ * Items and reservations over REST. Every answer names the instance that gave it.
  *
  * @author Switchboard
  */
@@ -21,27 +16,21 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/items")
 class InventoryController {
 
-	private final Map<String, AtomicInteger> stock = new ConcurrentHashMap<>();
+	private final Stock stock;
 
-	private final String instance;
-
-	InventoryController(@Value("${inventory.instance-name:inventory}") String instance) {
-		this.instance = instance;
+	InventoryController(Stock stock) {
+		this.stock = stock;
 	}
 
 	@GetMapping("/{sku}")
 	Item item(@PathVariable String sku) {
-		return new Item(sku, stock(sku).get(), this.instance);
+		return new Item(sku, this.stock.available(sku), this.stock.instance());
 	}
 
 	@PostMapping("/{sku}/reservations")
 	Reservation reserve(@PathVariable String sku, @RequestBody ReservationRequest request) {
-		int left = stock(sku).addAndGet(-request.quantity());
-		return new Reservation(sku, request.quantity(), left, this.instance);
-	}
-
-	private AtomicInteger stock(String sku) {
-		return this.stock.computeIfAbsent(sku, (key) -> new AtomicInteger(100));
+		int left = this.stock.reserve(sku, request.quantity());
+		return new Reservation(sku, request.quantity(), left, this.stock.instance());
 	}
 
 	record Item(String sku, int available, String instance) {

@@ -9,8 +9,8 @@ import org.springframework.web.service.annotation.HttpExchange;
 import org.springframework.web.service.annotation.PostExchange;
 
 /**
- * The inventory service as the order service sees it. No implementation: Switchboard makes this a bean whose
- * calls go to an instance of {@code inventory} found through discovery.
+ * The inventory service over REST, as the order service sees it. No implementation: Switchboard makes this a
+ * bean whose calls go to an instance of {@code inventory} found through discovery.
  *
  * @author Switchboard
  */
@@ -18,9 +18,20 @@ import org.springframework.web.service.annotation.PostExchange;
 @HttpExchange("/items")
 public interface InventoryClient {
 
+	/**
+	 * An item. GET is idempotent: a failed call is retried on another instance.
+	 * @param sku the SKU
+	 * @return the item
+	 */
 	@GetExchange("/{sku}")
 	Item item(@PathVariable String sku);
 
+	/**
+	 * Reserves stock. POST is not idempotent: a call that may have reached the instance is not retried.
+	 * @param sku the SKU
+	 * @param request how much
+	 * @return the reservation
+	 */
 	@PostExchange("/{sku}/reservations")
 	Reservation reserve(@PathVariable String sku, @RequestBody ReservationRequest request);
 
