@@ -68,6 +68,12 @@ class GrpcStubClientTests {
 					"switchboard.clients.inventory.timeout.read=300ms",
 					"switchboard.client-defaults.load-balancer=round-robin")
 			.run();
+		// Connect to both instances before the tests, with a deadline generous enough for a loaded machine:
+		// the tests' 300 ms read timeout is about calls, not about opening connections.
+		InventoryServiceBlockingStub warmUp = context.getBean(Stubs.class).blocking;
+		for (int i = 0; i < 4; i++) {
+			warmUp.withDeadlineAfter(10, TimeUnit.SECONDS).getItem(ItemRequest.newBuilder().setSku("warm-up").build());
+		}
 	}
 
 	@AfterAll
