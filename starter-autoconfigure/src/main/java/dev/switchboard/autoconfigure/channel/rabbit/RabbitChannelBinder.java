@@ -7,11 +7,13 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -49,6 +51,7 @@ import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.connection.Connection;
 import org.springframework.amqp.rabbit.connection.CorrelationData;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;
+import org.springframework.amqp.rabbit.core.RabbitOperations;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
 import org.springframework.amqp.rabbit.retry.MessageRecoverer;
@@ -113,6 +116,10 @@ public final class RabbitChannelBinder implements ChannelBinder {
 
 	private volatile boolean closed;
 
+	private final BlockingQueue<Publication> outbox = new LinkedBlockingQueue<>();
+
+	private @Nullable Thread publisher;
+
 	/**
 	 * Creates a binder. The binder owns the connection factory and destroys it on {@link #close()}; it turns on
 	 * correlated publisher confirms and returns. No connection is made before the first use.
@@ -124,12 +131,6 @@ public final class RabbitChannelBinder implements ChannelBinder {
 		this.settings = Objects.requireNonNull(settings, "settings");
 		connectionFactory.setPublisherConfirmType(CachingConnectionFactory.ConfirmType.CORRELATED);
 		connectionFactory.setPublisherReturns(true);
-		if (connectionFactory.getPublisherConnectionFactory() instanceof CachingConnectionFactory publisher) {
-			// One publishing channel: RabbitMQ keeps the order of messages per channel only, and the channel
-			// cache would hand consecutive publishes of one thread to different channels.
-			publisher.setChannelCacheSize(1);
-			publisher.setChannelCheckoutTimeout(settings.confirmTimeout().toMillis());
-		}
 		this.template = new RabbitTemplate(connectionFactory);
 		this.template.setMandatory(true);
 		// Publishers on their own connection: a blocked (flow-controlled) publisher must not stall consumers.
@@ -267,6 +268,19 @@ public final class RabbitChannelBinder implements ChannelBinder {
 			}
 		}
 		this.scheduler.shutdownNow();
+		Thread thread;
+		synchronized (this.lock) {
+			thread = this.publisher;
+		}
+		if (thread != null) {
+			thread.interrupt();
+			try {
+				thread.join(2000);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}
 		this.connectionFactory.destroy();
 	}
 
@@ -278,18 +292,91 @@ public final class RabbitChannelBinder implements ChannelBinder {
 	}
 
 	/**
-	 * One publish attempt; neither RabbitMQ's client nor Spring AMQP retries a publish whose confirm failed.
+	 * Queues one publish attempt for the publisher thread; neither RabbitMQ's client nor Spring AMQP retries a
+	 * publish whose confirm failed.
 	 */
 	private void attempt(String exchange, String routingKey, org.springframework.amqp.core.Message amqp, int attempt,
 			CompletableFuture<Void> result) {
+		if (this.closed) {
+			result.completeExceptionally(new ChannelPublishException("The RabbitMQ channel binder is closed",
+					closedException()));
+			return;
+		}
+		this.outbox.add(new Publication(exchange, routingKey, amqp, attempt, result));
+		startPublisher();
+	}
+
+	private void startPublisher() {
+		synchronized (this.lock) {
+			if (this.publisher == null && !this.closed) {
+				Thread thread = new Thread(this::runPublisher, "switchboard-rabbit-publisher");
+				thread.setDaemon(true);
+				thread.start();
+				this.publisher = thread;
+			}
+		}
+	}
+
+	/**
+	 * Publishes everything on one channel held for as long as it works. RabbitMQ keeps the order of messages per
+	 * channel only, and Spring AMQP does not return a channel with unconfirmed messages to its cache, so a
+	 * channel per publish would either reorder messages or wait for every confirm in turn; a dedicated channel
+	 * keeps the order and keeps many confirms in flight. A broken channel (a broker restart) is replaced.
+	 */
+	private void runPublisher() {
+		while (!this.closed) {
+			try {
+				this.template.invoke((operations) -> {
+					while (!this.closed) {
+						Publication next;
+						try {
+							next = this.outbox.poll(100, TimeUnit.MILLISECONDS);
+						}
+						catch (InterruptedException ex) {
+							Thread.currentThread().interrupt();
+							return null;
+						}
+						if (next != null) {
+							send(operations, next);
+						}
+					}
+					return null;
+				});
+			}
+			catch (RuntimeException ex) {
+				if (!this.closed) {
+					if (logger.isDebugEnabled()) {
+						logger.debug("Publishing channel failed, opening another: " + ex);
+					}
+					pause(this.settings.publishBackoff());
+				}
+			}
+			if (Thread.currentThread().isInterrupted()) {
+				break;
+			}
+		}
+		Publication left;
+		while ((left = this.outbox.poll()) != null) {
+			left.result().completeExceptionally(new ChannelPublishException("The RabbitMQ channel binder is closed",
+					closedException()));
+		}
+	}
+
+	private void send(RabbitOperations operations, Publication publication) {
+		String exchange = publication.exchange();
+		String routingKey = publication.routingKey();
+		org.springframework.amqp.core.Message amqp = publication.amqp();
+		int attempt = publication.attempt();
+		CompletableFuture<Void> result = publication.result();
 		CorrelationData correlation = new CorrelationData(amqp.getMessageProperties().getMessageId() + "#" + attempt);
 		try {
 			declareExchange(exchange);
-			this.template.send(exchange, routingKey, amqp, correlation);
+			operations.send(exchange, routingKey, amqp, correlation);
 		}
 		catch (RuntimeException ex) {
 			retryOrFail(exchange, routingKey, amqp, attempt, result, ex);
-			return;
+			// Drop the channel: the next publish gets a new one.
+			throw ex;
 		}
 		correlation.getFuture()
 			.orTimeout(this.settings.confirmTimeout().toMillis(), TimeUnit.MILLISECONDS)
@@ -309,6 +396,20 @@ public final class RabbitChannelBinder implements ChannelBinder {
 										: new IllegalStateException("nacked by the broker: " + confirm.reason());
 				retryOrFail(exchange, routingKey, amqp, attempt, result, cause);
 			});
+	}
+
+	private static void pause(Duration delay) {
+		try {
+			Thread.sleep(delay.toMillis());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	/** One publish attempt waiting for the publisher thread. */
+	private record Publication(String exchange, String routingKey, org.springframework.amqp.core.Message amqp,
+			int attempt, CompletableFuture<Void> result) {
 	}
 
 	private void retryOrFail(String exchange, String routingKey, org.springframework.amqp.core.Message amqp,
