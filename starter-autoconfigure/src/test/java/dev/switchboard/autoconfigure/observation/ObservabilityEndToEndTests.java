@@ -67,12 +67,29 @@ class ObservabilityEndToEndTests {
 
 	private Recorder recorder;
 
+	/**
+	 * The binder of the application's channel.
+	 * @return the binder name
+	 */
+	String binder() {
+		return "memory";
+	}
+
+	/**
+	 * Properties the binder needs, such as its broker's address.
+	 * @return the properties
+	 */
+	List<String> binderProperties() {
+		return List.of();
+	}
+
 	@BeforeAll
 	void start() {
 		this.httpPort = freePort();
 		int grpcPort = freePort();
 		this.context = new SpringApplicationBuilder(TestApplication.class).web(WebApplicationType.SERVLET)
-			.properties("server.port=" + this.httpPort, "server.address=127.0.0.1",
+			.properties(binderProperties().toArray(String[]::new))
+			.properties("switchboard.channel-defaults.binder=" + binder(),"server.port=" + this.httpPort, "server.address=127.0.0.1",
 					"spring.grpc.server.port=" + grpcPort, "spring.grpc.server.host=127.0.0.1",
 					"spring.grpc.server.shutdown-grace-period=1s", "spring.application.name=ops",
 					"management.tracing.sampling.probability=1.0",
@@ -105,7 +122,7 @@ class ObservabilityEndToEndTests {
 		Seen grpc = this.recorder.grpc.stream().filter((seen) -> traceId.equals(traceIdOf(seen.traceparent())))
 			.findFirst().orElseThrow();
 		assertThat(grpc.requestId()).isEqualTo("abc");
-		Seen consumed = await().atMost(Duration.ofSeconds(5))
+		Seen consumed = await().atMost(Duration.ofSeconds(20))
 			.until(() -> this.recorder.consumed.stream().filter((seen) -> "abc".equals(seen.requestId())).findFirst()
 				.orElse(null), (seen) -> seen != null);
 		assertThat(traceIdOf(consumed.traceparent())).isEqualTo(traceId);
@@ -115,13 +132,13 @@ class ObservabilityEndToEndTests {
 	@Test
 	void restAndGrpcCallsAndPublishedAndConsumedMessagesAreObserved() {
 		front("observed");
-		await().atMost(Duration.ofSeconds(5))
+		await().atMost(Duration.ofSeconds(20))
 			.until(() -> this.recorder.consumed.stream().anyMatch((seen) -> "observed".equals(seen.requestId())));
 		// The consumer observation stops right after the listener returns.
 		await().atMost(Duration.ofSeconds(2)).untilAsserted(() -> assertThat(this.observations)
 			.hasAnObservation((observation) -> observation.hasNameEqualTo("switchboard.channel.consume")
 				.hasLowCardinalityKeyValue("channel", "echoes")
-				.hasLowCardinalityKeyValue("binder", "memory")
+				.hasLowCardinalityKeyValue("binder", binder())
 				.hasLowCardinalityKeyValue("destination", "echoes")
 				.hasLowCardinalityKeyValue("group", "ops")
 				.hasLowCardinalityKeyValue("outcome", "SUCCESS")
@@ -145,7 +162,7 @@ class ObservabilityEndToEndTests {
 				.hasHighCardinalityKeyValue("instance", "127.0.0.1:" + this.httpPort))
 			.hasAnObservation((observation) -> observation.hasNameEqualTo("switchboard.channel.publish")
 				.hasLowCardinalityKeyValue("channel", "echoes")
-				.hasLowCardinalityKeyValue("binder", "memory")
+				.hasLowCardinalityKeyValue("binder", binder())
 				.hasLowCardinalityKeyValue("destination", "echoes")
 				.hasLowCardinalityKeyValue("outcome", "SUCCESS")
 				.doesNotHaveHighCardinalityKeyValue("message.id", "none"));
@@ -175,7 +192,7 @@ class ObservabilityEndToEndTests {
 		assertThat(((Number) map(rest.get("statistics")).get("calls")).longValue()).isPositive();
 		assertThat(map(clients.get("echo-grpc"))).containsEntry("protocol", "grpc");
 		Map<String, Object> channel = map(map(body.get("channels")).get("echoes"));
-		assertThat(channel).containsEntry("binder", "memory")
+		assertThat(channel).containsEntry("binder", binder())
 			.containsEntry("destination", "echoes")
 			.containsEntry("group", "ops")
 			.containsEntry("deadLetterDestination", "echoes.dlq");
