@@ -13,6 +13,7 @@ import java.util.Map;
 import dev.switchboard.autoconfigure.client.ServiceClientRuntime;
 import dev.switchboard.autoconfigure.client.ServiceClientRuntimes;
 import dev.switchboard.benchmarks.BenchmarkClients.FailoverClient;
+import dev.switchboard.benchmarks.BenchmarkClients.PinnedClient;
 import dev.switchboard.benchmarks.BenchmarkClients.SingleClient;
 import dev.switchboard.benchmarks.BenchmarkClients.SlowP2cClient;
 import dev.switchboard.benchmarks.BenchmarkClients.SlowRoundRobinClient;
@@ -115,6 +116,17 @@ public final class BenchmarkApplication {
 			Map<String, ClosedLoop.Call> contenders = new LinkedHashMap<>();
 			contenders.put("raw RestClient, 1 URL", (i) -> raw.get().uri(urls[0] + "/items/{id}", i).retrieve().body(String.class));
 			contenders.put("Switchboard @ServiceClient, 1 instance", (i) -> single.item(String.valueOf(i)));
+			if (this.options.containsKey("breakdown")) {
+				// Where the overhead goes: an interceptor in the chain, then Spring's HTTP interface proxy alone.
+				RestClient intercepted = RestClient.builder()
+					.requestFactory(factoryBuilder.build(settings))
+					.requestInterceptor((request, body, execution) -> execution.execute(request, body))
+					.build();
+				PinnedClient pinned = context.getBean(PinnedClient.class);
+				contenders.put("raw RestClient + no-op interceptor, 1 URL",
+						(i) -> intercepted.get().uri(urls[0] + "/items/{id}", i).retrieve().body(String.class));
+				contenders.put("@ServiceClient with url: (proxy only), 1 URL", (i) -> pinned.item(String.valueOf(i)));
+			}
 			contenders.put("raw RestClient, 3 URLs by hand", (i) -> raw.get().uri(urls[(int) (i % 3)] + "/items/{id}", i).retrieve().body(String.class));
 			contenders.put("Switchboard @ServiceClient, 3 instances", (i) -> switchboardTrio.item(String.valueOf(i)));
 			contenders.put("Spring HTTP interface + Spring Cloud LoadBalancer, 3", (i) -> springLb.item(String.valueOf(i)));
@@ -128,7 +140,7 @@ public final class BenchmarkApplication {
 			Result rawThree = median(results.get("raw RestClient, 3 URLs by hand"));
 			results.forEach((name, list) -> {
 				Result r = median(list);
-				Result base = name.contains("1") ? rawOne : rawThree;
+				Result base = name.contains("1 ") || name.endsWith("1 URL") ? rawOne : rawThree;
 				line(String.format(Locale.ROOT, "| %s | %.0f | %.0f | %.0f | %.0f | %d | %.2f | %.2f | %.2f |", name,
 						r.p50Micros(), r.p99Micros(), r.throughput(), r.cpuMicrosPerCall(), r.errors(),
 						r.p50Micros() / base.p50Micros(), r.p99Micros() / base.p99Micros(),
@@ -288,6 +300,7 @@ public final class BenchmarkApplication {
 				"switchboard.discovery.static.services.single[0]=" + trio.get(0).url(),
 				"switchboard.clients.slow-rr.service-id=trio", "switchboard.clients.slow-rr.load-balancer=round-robin",
 				"switchboard.clients.slow-p2c.service-id=trio", "switchboard.clients.failover.service-id=trio",
+				"switchboard.clients.pinned.url=" + trio.get(0).url(),
 				// The Spring anchor is stock Spring Cloud LoadBalancer (round-robin), not Switchboard's balancer.
 				"switchboard.spring-cloud-loadbalancer.enabled=false"));
 		for (int i = 0; i < trio.size(); i++) {

@@ -60,6 +60,15 @@ final class BenchmarkClients {
 
 	}
 
+	/** Switchboard's proxy on a fixed URL: the HTTP interface proxy without discovery or balancing. */
+	@ServiceClient("pinned")
+	interface PinnedClient {
+
+		@GetExchange("/items/{id}")
+		String item(@PathVariable String id);
+
+	}
+
 	/** Spring's HTTP interface in a group balanced by Spring Cloud LoadBalancer (no base URL). */
 	interface SpringLoadBalancedClient {
 
