@@ -1,6 +1,8 @@
 package dev.switchboard.autoconfigure.client.rest;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 
@@ -176,22 +178,24 @@ public final class ServiceClientHttpServiceGroupConfigurer implements RestClient
 			requestFactory = new AttemptTimeout.Factory(requestFactory,
 					(timeout) -> this.requestFactoryBuilder.build(clientTransport.withReadTimeout(timeout)));
 		}
-		builder.requestFactory(requestFactory);
 		builder.requestInterceptors((interceptors) -> interceptors
 			.removeIf(ServiceClientHttpServiceGroupConfigurer::isSpringCloudLoadBalancer));
+		List<ClientHttpRequestInterceptor> pipeline = new ArrayList<>(2);
 		if (this.propagatedHeaders.isEnabled()) {
-			// Ahead of the routing interceptor: headers are read on the caller's thread, before hedging.
-			builder.requestInterceptor(new HeaderPropagationInterceptor(this.propagatedHeaders));
+			// Ahead of routing: headers are read on the caller's thread, before hedging.
+			pipeline.add(new HeaderPropagationInterceptor(this.propagatedHeaders));
 		}
 		if (settings.url() != null) {
 			builder.baseUrl(settings.url());
 		}
 		else if (bootGroup == null || !StringUtils.hasText(bootGroup.getBaseUrl())) {
-			// The host is the client name; the interceptor replaces scheme, host and port on every call.
+			// The host is the client name; the pipeline replaces scheme, host and port on every call.
 			builder.baseUrl("http://" + group.name());
-			builder.requestInterceptor(new ServiceCallInterceptor(runtime, this.discovery, read, this.hedgeExecutor,
+			pipeline.add(new ServiceCallInterceptor(runtime, this.discovery, read, this.hedgeExecutor,
 					this.observations, sslBundle != null));
 		}
+		builder.requestFactory(pipeline.isEmpty() ? requestFactory : new ServiceCallRequestFactory(requestFactory,
+				pipeline));
 	}
 
 	private static boolean isSpringCloudLoadBalancer(ClientHttpRequestInterceptor interceptor) {
