@@ -1,5 +1,8 @@
 package dev.switchboard.autoconfigure.diagnostics;
 
+import java.util.Locale;
+import java.util.regex.Pattern;
+
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -11,6 +14,9 @@ import org.jspecify.annotations.Nullable;
 public class InvalidSwitchboardPropertyException extends RuntimeException {
 
 	private static final long serialVersionUID = 1L;
+
+	// scheme://user:password@host -> scheme://******@host
+	private static final Pattern USER_INFO = Pattern.compile("(://)[^/@\\s]+@");
 
 	private final String property;
 
@@ -29,12 +35,34 @@ public class InvalidSwitchboardPropertyException extends RuntimeException {
 	 */
 	public InvalidSwitchboardPropertyException(String property, @Nullable Object value, String reason,
 			@Nullable String allowedValues) {
-		super("Invalid value '" + value + "' for property '" + property + "': " + reason
+		super("Invalid value '" + printable(property, value) + "' for property '" + property + "': " + reason
 				+ ((allowedValues != null) ? " (allowed values: " + allowedValues + ")" : ""));
 		this.property = property;
-		this.value = value;
+		this.value = printable(property, value);
 		this.reason = reason;
 		this.allowedValues = allowedValues;
+	}
+
+	/**
+	 * The value as it may be printed: credentials masked, both a secret-looking property's whole value and the
+	 * user-info of a URL, since startup reports end up in logs.
+	 * @param property the property name
+	 * @param value the value
+	 * @return the value to print
+	 */
+	static @Nullable Object printable(String property, @Nullable Object value) {
+		if (value == null) {
+			return null;
+		}
+		String lower = property.toLowerCase(Locale.ROOT);
+		if (lower.contains("password") || lower.contains("secret") || lower.contains("token")
+				|| lower.endsWith("credentials")) {
+			return "******";
+		}
+		if (value instanceof CharSequence text) {
+			return USER_INFO.matcher(text).replaceAll("$1******@");
+		}
+		return value;
 	}
 
 	/**
