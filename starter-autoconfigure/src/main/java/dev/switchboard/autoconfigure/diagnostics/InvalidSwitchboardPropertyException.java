@@ -7,7 +7,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Thrown at startup when a {@code switchboard.*} property has a value Switchboard cannot use. Reported by
- * {@link SwitchboardPropertyFailureAnalyzer} with the property to fix.
+ * {@link InvalidSwitchboardPropertyFailureAnalyzer} with the property to fix.
  *
  * @author Switchboard
  */
