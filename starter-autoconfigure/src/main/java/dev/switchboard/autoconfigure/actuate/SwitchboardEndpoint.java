@@ -169,9 +169,20 @@ public class SwitchboardEndpoint {
 			ChannelSettings settings = this.channelRegistry.getSettings(name);
 			ChannelDestination deadLetter = settings.consumer().deadLetter();
 			channels.put(name, new ChannelDescriptor(settings.binder().id(), settings.destination().name(),
-					settings.group(), listenerGroups, (deadLetter != null) ? deadLetter.name() : null, null));
+					settings.group(), listenerGroups, (deadLetter != null) ? deadLetter.name() : null,
+					(deadLetter != null) ? deadLetterCount(settings, deadLetter) : null));
 		});
 		return channels;
+	}
+
+	private @Nullable Long deadLetterCount(ChannelSettings settings, ChannelDestination deadLetter) {
+		try {
+			return this.channelRegistry.getBinder(settings).deadLetterCount(deadLetter);
+		}
+		catch (RuntimeException ex) {
+			// The endpoint reports what it can; an unreachable broker leaves the count unknown.
+			return null;
+		}
 	}
 
 	private @Nullable DiscoveryDescriptor discovery() {

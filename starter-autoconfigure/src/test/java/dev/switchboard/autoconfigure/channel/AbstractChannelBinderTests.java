@@ -200,6 +200,14 @@ abstract class AbstractChannelBinderTests {
 			.containsKey(DeadLetterHeaders.FAILED_AT);
 		assertThat(deadLetter.getHeader(DeadLetterHeaders.EXCEPTION_STACKTRACE)).contains("Listeners.ship");
 		assertDeadLetterDetails(deadLetter);
+		// Operators see it too: the binder counts what the dead-letter destination holds.
+		ChannelRegistry registry = this.context.getBean(ChannelRegistry.class);
+		ChannelSettings shipments = registry.getSettings("shipments");
+		await().atMost(WAIT)
+			.untilAsserted(() -> assertThat(
+					registry.getBinder(shipments).deadLetterCount(shipments.consumer().deadLetter()))
+				.isNotNull()
+				.isGreaterThanOrEqualTo(1L));
 		await().atMost(WAIT)
 			.untilAsserted(() -> assertThat(listeners.shipped).containsExactly("good-0", "good-1", "good-2", "good-3",
 					"good-4"));

@@ -3,6 +3,8 @@ package dev.switchboard.core.channel;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Connects channels to one kind of broker. One binder serves every channel configured with its {@link #name()},
  * from many threads at once.
@@ -67,5 +69,15 @@ public interface ChannelBinder extends AutoCloseable {
 	 */
 	@Override
 	void close();
+
+	/**
+	 * How many messages a dead-letter destination holds, where the broker can tell (for operators: the
+	 * actuator endpoint shows it per channel).
+	 * @param deadLetter the dead-letter destination
+	 * @return the number of messages, or {@code null} when the binder cannot tell
+	 */
+	default @Nullable Long deadLetterCount(ChannelDestination deadLetter) {
+		return null;
+	}
 
 }

@@ -18,6 +18,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -55,6 +56,8 @@ public final class InMemoryChannelBinder implements ChannelBinder {
 	private final Map<String, Topic> topics = new ConcurrentHashMap<>();
 
 	private final Map<String, CompletableFuture<Message>> pendingReplies = new ConcurrentHashMap<>();
+
+	private final Map<String, AtomicLong> deadLettered = new ConcurrentHashMap<>();
 
 	private final ScheduledExecutorService timer;
 
@@ -130,6 +133,16 @@ public final class InMemoryChannelBinder implements ChannelBinder {
 			}
 		});
 		return reply;
+	}
+
+	/**
+	 * The messages dead-lettered to the destination since this binder started (the memory binder keeps no
+	 * messages, so it counts the ones it moved there).
+	 */
+	@Override
+	public @Nullable Long deadLetterCount(ChannelDestination deadLetter) {
+		AtomicLong count = this.deadLettered.get(deadLetter.name());
+		return (count != null) ? count.get() : 0L;
 	}
 
 	@Override
@@ -329,6 +342,9 @@ public final class InMemoryChannelBinder implements ChannelBinder {
 						+ " dead-letter destination '" + deadLetter.name() + "'", failure);
 				return;
 			}
+			InMemoryChannelBinder.this.deadLettered
+				.computeIfAbsent(deadLetter.name(), (name) -> new AtomicLong())
+				.incrementAndGet();
 			logger.warn("Moved " + context.getMessage() + " to '" + deadLetter.name() + "' after attempt "
 					+ context.getDeliveryAttempt() + ": " + failure);
 		}

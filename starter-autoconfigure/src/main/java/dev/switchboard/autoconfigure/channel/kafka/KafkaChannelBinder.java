@@ -17,23 +17,13 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-import dev.switchboard.core.channel.ChannelBinder;
-import dev.switchboard.core.channel.ChannelDestination;
-import dev.switchboard.core.channel.ChannelPublishException;
-import dev.switchboard.core.channel.ConsumerSettings;
-import dev.switchboard.core.channel.DeadLetterHeaders;
-import dev.switchboard.core.channel.Message;
-import dev.switchboard.core.channel.MessageContext;
-import dev.switchboard.core.channel.MessageHandler;
-import dev.switchboard.core.channel.ReplyTimeoutException;
-import dev.switchboard.core.channel.RetrySettings;
-import dev.switchboard.core.channel.Subscription;
-import dev.switchboard.core.channel.UnreadableMessageException;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.DescribeClusterResult;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -49,6 +39,19 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.jspecify.annotations.Nullable;
 
+import dev.switchboard.core.channel.ChannelBinder;
+import dev.switchboard.core.channel.ChannelDestination;
+import dev.switchboard.core.channel.ChannelPublishException;
+import dev.switchboard.core.channel.ConsumerSettings;
+import dev.switchboard.core.channel.DeadLetterHeaders;
+import dev.switchboard.core.channel.Message;
+import dev.switchboard.core.channel.MessageContext;
+import dev.switchboard.core.channel.MessageHandler;
+import dev.switchboard.core.channel.ReplyTimeoutException;
+import dev.switchboard.core.channel.RetrySettings;
+import dev.switchboard.core.channel.Subscription;
+import dev.switchboard.core.channel.UnreadableMessageException;
+
 import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
@@ -62,8 +65,8 @@ import org.springframework.kafka.listener.KafkaMessageListenerContainer;
 import org.springframework.kafka.listener.ListenerExecutionFailedException;
 import org.springframework.kafka.requestreply.KafkaReplyTimeoutException;
 import org.springframework.kafka.requestreply.ReplyingKafkaTemplate;
-import org.springframework.kafka.support.KafkaHeaders;
 import org.springframework.kafka.support.ExponentialBackOffWithMaxRetries;
+import org.springframework.kafka.support.KafkaHeaders;
 
 /**
  * A {@link dev.switchboard.core.channel.ChannelBinder} on Apache Kafka through Spring Kafka: a destination is a
@@ -442,6 +445,51 @@ public final class KafkaChannelBinder implements ChannelBinder {
 		catch (TimeoutException ex) {
 			throw new IllegalStateException("Kafka did not create topic '" + topic + "' within " + ADMIN_TIMEOUT, ex);
 		}
+	}
+
+	/**
+	 * The records in the dead-letter topic: the sum over its partitions of latest minus earliest offset.
+	 */
+	@Override
+	public @Nullable Long deadLetterCount(ChannelDestination deadLetter) {
+		if (this.closed || !this.knownTopics.contains(deadLetter.name())) {
+			return null;
+		}
+		try {
+			Admin admin = admin();
+			List<TopicPartition> partitions = admin.describeTopics(List.of(deadLetter.name()))
+				.allTopicNames()
+				.get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+				.get(deadLetter.name())
+				.partitions()
+				.stream()
+				.map((partition) -> new TopicPartition(deadLetter.name(), partition.partition()))
+				.toList();
+			long latest = sumOffsets(admin, partitions, OffsetSpec.latest());
+			long earliest = sumOffsets(admin, partitions, OffsetSpec.earliest());
+			return latest - earliest;
+		}
+		catch (ExecutionException | TimeoutException | RuntimeException ex) {
+			return null;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return null;
+		}
+	}
+
+	private static long sumOffsets(Admin admin, List<TopicPartition> partitions, OffsetSpec spec)
+			throws InterruptedException, ExecutionException, TimeoutException {
+		Map<TopicPartition, OffsetSpec> request = new java.util.LinkedHashMap<>();
+		partitions.forEach((partition) -> request.put(partition, spec));
+		long sum = 0;
+		for (ListOffsetsResult.ListOffsetsResultInfo info : admin.listOffsets(request)
+			.all()
+			.get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+			.values()) {
+			sum += info.offset();
+		}
+		return sum;
 	}
 
 	private Admin admin() {

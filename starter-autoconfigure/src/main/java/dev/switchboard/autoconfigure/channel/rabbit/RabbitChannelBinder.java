@@ -42,6 +42,7 @@ import org.springframework.amqp.core.BindingBuilder;
 import org.springframework.amqp.core.MessageProperties;
 import org.springframework.amqp.core.Queue;
 import org.springframework.amqp.core.QueueBuilder;
+import org.springframework.amqp.core.QueueInformation;
 import org.springframework.amqp.core.ReturnedMessage;
 import org.springframework.amqp.core.TopicExchange;
 import org.springframework.amqp.rabbit.AsyncRabbitTemplate;
@@ -253,6 +254,24 @@ public final class RabbitChannelBinder implements ChannelBinder {
 	 */
 	public Settings getSettings() {
 		return this.settings;
+	}
+
+	/**
+	 * The messages waiting in the dead-letter queue (the queue of the dead-letter destination's name), as the
+	 * broker counts them.
+	 */
+	@Override
+	public @Nullable Long deadLetterCount(ChannelDestination deadLetter) {
+		if (this.closed || !this.used) {
+			return null;
+		}
+		try {
+			QueueInformation queue = this.admin.getQueueInfo(deadLetter.name());
+			return (queue != null) ? (long) queue.getMessageCount() : null;
+		}
+		catch (AmqpException ex) {
+			return null;
+		}
 	}
 
 	@Override
