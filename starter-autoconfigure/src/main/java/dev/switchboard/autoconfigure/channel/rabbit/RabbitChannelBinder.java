@@ -267,7 +267,7 @@ public final class RabbitChannelBinder implements ChannelBinder {
 		}
 		try {
 			QueueInformation queue = this.admin.getQueueInfo(deadLetter.name());
-			return (queue != null) ? (long) queue.getMessageCount() : null;
+			return (queue != null) ? Long.valueOf(queue.getMessageCount()) : null;
 		}
 		catch (AmqpException ex) {
 			return null;
