@@ -126,6 +126,15 @@ public final class BenchmarkApplication {
 				contenders.put("raw RestClient + no-op interceptor, 1 URL",
 						(i) -> intercepted.get().uri(urls[0] + "/items/{id}", i).retrieve().body(String.class));
 				contenders.put("@ServiceClient with url: (proxy only), 1 URL", (i) -> pinned.item(String.valueOf(i)));
+				if (factoryBuilder instanceof org.springframework.boot.http.client.HttpComponentsClientHttpRequestFactoryBuilder hc) {
+					RestClient noRetries = RestClient.builder()
+						.requestFactory(hc.withHttpClientCustomizer(
+								org.apache.hc.client5.http.impl.classic.HttpClientBuilder::disableAutomaticRetries)
+							.build(settings))
+						.build();
+					contenders.put("raw RestClient, HttpClient retries off, 1 URL",
+							(i) -> noRetries.get().uri(urls[0] + "/items/{id}", i).retrieve().body(String.class));
+				}
 			}
 			contenders.put("raw RestClient, 3 URLs by hand", (i) -> raw.get().uri(urls[(int) (i % 3)] + "/items/{id}", i).retrieve().body(String.class));
 			contenders.put("Switchboard @ServiceClient, 3 instances", (i) -> switchboardTrio.item(String.valueOf(i)));
