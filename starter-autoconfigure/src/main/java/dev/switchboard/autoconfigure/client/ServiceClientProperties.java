@@ -21,6 +21,8 @@ import dev.switchboard.autoconfigure.diagnostics.InvalidSwitchboardPropertyExcep
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.ConstructorBinding;
 
+import static dev.switchboard.autoconfigure.diagnostics.InvalidSwitchboardPropertyException.requirePositive;
+
 /**
  * Configuration of Switchboard's service clients: one entry per client name, and defaults every entry
  * inherits field by field.
@@ -120,14 +122,6 @@ public class ServiceClientProperties {
 			return (value != null) ? value : builtIn;
 		}
 
-	}
-
-	static Duration requirePositive(String property, @Nullable Duration value) {
-		if (value != null && (value.isNegative() || value.isZero())) {
-			throw new InvalidSwitchboardPropertyException(property, value, "must be a positive duration",
-					"a duration greater than zero, such as 500ms or 2s");
-		}
-		return value;
 	}
 
 	static void requireRange(String property, @Nullable Number value, double min, double max) {

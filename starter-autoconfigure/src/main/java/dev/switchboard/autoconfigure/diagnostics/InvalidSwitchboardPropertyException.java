@@ -1,5 +1,6 @@
 package dev.switchboard.autoconfigure.diagnostics;
 
+import java.time.Duration;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
@@ -41,6 +42,21 @@ public class InvalidSwitchboardPropertyException extends RuntimeException {
 		this.value = printable(property, value);
 		this.reason = reason;
 		this.allowedValues = allowedValues;
+	}
+
+	/**
+	 * Checks that an optional duration property is positive.
+	 * @param property the full property name
+	 * @param value the value, or {@code null} when not set
+	 * @return the value
+	 * @throws InvalidSwitchboardPropertyException if the value is zero or negative
+	 */
+	public static @Nullable Duration requirePositive(String property, @Nullable Duration value) {
+		if (value != null && (value.isNegative() || value.isZero())) {
+			throw new InvalidSwitchboardPropertyException(property, value, "must be a positive duration",
+					"a duration greater than zero, such as 500ms or 2s");
+		}
+		return value;
 	}
 
 	/**

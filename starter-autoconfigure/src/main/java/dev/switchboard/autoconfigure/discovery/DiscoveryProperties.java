@@ -19,6 +19,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.boot.context.properties.bind.Name;
 
+import static dev.switchboard.autoconfigure.diagnostics.InvalidSwitchboardPropertyException.requirePositive;
+
 /**
  * Configuration of the discovery backend that feeds Switchboard's clients.
  *
@@ -115,14 +117,6 @@ public class DiscoveryProperties {
 	 */
 	public Static getStatic() {
 		return this.staticBackend;
-	}
-
-	static Duration requirePositive(String property, Duration value) {
-		if (value.isNegative() || value.isZero()) {
-			throw new InvalidSwitchboardPropertyException(property, value, "must be a positive duration",
-					"a duration greater than zero, such as 500ms or 2s");
-		}
-		return value;
 	}
 
 	/**

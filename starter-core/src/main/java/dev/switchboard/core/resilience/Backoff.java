@@ -139,6 +139,22 @@ public final class Backoff {
 		return ThreadLocalRandom.current().nextLong(exclusive);
 	}
 
+	/**
+	 * Waits before a retry.
+	 * @param delay how long to wait
+	 * @return {@code false} if the thread was interrupted (its interrupt flag is set again): stop retrying
+	 */
+	public static boolean sleep(Duration delay) {
+		try {
+			Thread.sleep(delay.toMillis(), delay.toNanosPart() % 1_000_000);
+			return true;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return false;
+		}
+	}
+
 	@Override
 	public String toString() {
 		return "Backoff[initial=" + this.initial + ", multiplier=" + this.multiplier + ", max=" + this.max

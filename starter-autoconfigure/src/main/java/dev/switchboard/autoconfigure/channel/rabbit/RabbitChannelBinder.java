@@ -32,6 +32,7 @@ import dev.switchboard.core.channel.ReplyTimeoutException;
 import dev.switchboard.core.channel.RetrySettings;
 import dev.switchboard.core.channel.Subscription;
 import dev.switchboard.core.channel.UnreadableMessageException;
+import dev.switchboard.core.resilience.Backoff;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -367,7 +368,7 @@ public final class RabbitChannelBinder implements ChannelBinder {
 					if (logger.isDebugEnabled()) {
 						logger.debug("Publishing channel failed, opening another: " + ex);
 					}
-					pause(this.settings.publishBackoff());
+					Backoff.sleep(this.settings.publishBackoff());
 				}
 			}
 			if (Thread.currentThread().isInterrupted()) {
@@ -417,14 +418,6 @@ public final class RabbitChannelBinder implements ChannelBinder {
 			});
 	}
 
-	private static void pause(Duration delay) {
-		try {
-			Thread.sleep(delay.toMillis());
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
-	}
 
 	/** One publish attempt waiting for the publisher thread. */
 	private record Publication(String exchange, String routingKey, org.springframework.amqp.core.Message amqp,

@@ -24,6 +24,7 @@ import dev.switchboard.autoconfigure.grpc.internal.ServiceInterfaceContract.Cont
 import dev.switchboard.core.balancer.LoadBalancer;
 import dev.switchboard.core.discovery.NoInstanceAvailableException;
 import dev.switchboard.core.discovery.ServiceDiscovery;
+import dev.switchboard.core.resilience.Backoff;
 
 import org.springframework.cloud.client.ServiceInstance;
 import org.springframework.http.HttpHeaders;
@@ -109,7 +110,7 @@ final class GrpcServiceClientInvocationHandler implements InvocationHandler {
 					throw translate(call, ex, httpStatus, chosen.get());
 				}
 				statistics.retry();
-				if (!sleep(this.runtime.getBackoff().delay(attempt))) {
+				if (!Backoff.sleep(this.runtime.getBackoff().delay(attempt))) {
 					throw translate(call, ex, httpStatus, chosen.get());
 				}
 			}
@@ -137,16 +138,6 @@ final class GrpcServiceClientInvocationHandler implements InvocationHandler {
 		return false;
 	}
 
-	private static boolean sleep(Duration delay) {
-		try {
-			Thread.sleep(delay.toMillis());
-			return true;
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			return false;
-		}
-	}
 
 	private RestClientException translate(ContractMethod call, StatusRuntimeException ex, @Nullable Integer httpStatus,
 			@Nullable ServiceInstance instance) {

@@ -25,6 +25,7 @@ import dev.switchboard.core.balancer.LoadBalancer;
 import dev.switchboard.core.balancer.OutlierDetector;
 import dev.switchboard.core.discovery.NoInstanceAvailableException;
 import dev.switchboard.core.discovery.ServiceDiscovery;
+import dev.switchboard.core.resilience.Backoff;
 import dev.switchboard.core.resilience.Idempotency;
 
 import org.springframework.cloud.client.ServiceInstance;
@@ -168,7 +169,7 @@ final class ServiceCallInterceptor implements ClientHttpRequestInterceptor {
 				tried = new ArrayList<>(maxAttempts);
 			}
 			tried.add(instance);
-			if (!sleep(this.client.getBackoff().delay(attempt))) {
+			if (!Backoff.sleep(this.client.getBackoff().delay(attempt))) {
 				return result;
 			}
 		}
@@ -314,16 +315,6 @@ final class ServiceCallInterceptor implements ClientHttpRequestInterceptor {
 		return new ResourceAccessException(what + call + ": " + ex.getMessage(), ex);
 	}
 
-	private static boolean sleep(Duration delay) {
-		try {
-			Thread.sleep(delay.toMillis(), delay.toNanosPart() % 1_000_000);
-			return true;
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			return false;
-		}
-	}
 
 	@Override
 	public String toString() {
