@@ -1,0 +1,8 @@
+/**
+ * Real network faults for tests: {@link dev.switchboard.test.fault.FaultProxy} sits between an application and a
+ * server and black-holes, resets or delays its TCP connections.
+ */
+@NullMarked
+package dev.switchboard.test.fault;
+
+import org.jspecify.annotations.NullMarked;
