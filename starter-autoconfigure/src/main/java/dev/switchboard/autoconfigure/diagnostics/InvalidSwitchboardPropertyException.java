@@ -6,41 +6,36 @@ import java.util.regex.Pattern;
 
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+
 /**
- * Thrown at startup when a {@code switchboard.*} property has a value Switchboard cannot use. Reported by
- * {@link InvalidSwitchboardPropertyFailureAnalyzer} with the property to fix.
+ * Thrown at startup when a {@code switchboard.*} property has a value Switchboard cannot use. A Spring Boot
+ * {@link InvalidConfigurationPropertyValueException}, so that Boot's own failure analysis applies to it; reported
+ * by {@link InvalidSwitchboardPropertyFailureAnalyzer} with the value as written, where it was written (file and
+ * line), why it is wrong and what the property accepts.
  *
  * @author Switchboard
  */
-public class InvalidSwitchboardPropertyException extends RuntimeException {
+public class InvalidSwitchboardPropertyException extends InvalidConfigurationPropertyValueException {
 
 	private static final long serialVersionUID = 1L;
 
 	// scheme://user:password@host -> scheme://******@host
 	private static final Pattern USER_INFO = Pattern.compile("(://)[^/@\\s]+@");
 
-	private final String property;
-
-	private final transient @Nullable Object value;
-
-	private final String reason;
-
 	private final @Nullable String allowedValues;
 
 	/**
 	 * Creates a new exception.
 	 * @param property the full name of the property, e.g. {@code switchboard.clients.inventory.timeout.read}
-	 * @param value the bad value
+	 * @param value the bad value; a {@link Duration} is printed the way it is written in configuration
+	 * ({@code -2s}, not {@code PT-2S})
 	 * @param reason why the value is bad
 	 * @param allowedValues what the property accepts, or {@code null} if that is clear from the reason
 	 */
 	public InvalidSwitchboardPropertyException(String property, @Nullable Object value, String reason,
 			@Nullable String allowedValues) {
-		super("Invalid value '" + printable(property, value) + "' for property '" + property + "': " + reason
-				+ ((allowedValues != null) ? " (allowed values: " + allowedValues + ")" : ""));
-		this.property = property;
-		this.value = printable(property, value);
-		this.reason = reason;
+		super(property, printable(property, value), reason);
 		this.allowedValues = allowedValues;
 	}
 
@@ -52,16 +47,20 @@ public class InvalidSwitchboardPropertyException extends RuntimeException {
 	 * @throws InvalidSwitchboardPropertyException if the value is zero or negative
 	 */
 	public static @Nullable Duration requirePositive(String property, @Nullable Duration value) {
-		if (value != null && (value.isNegative() || value.isZero())) {
-			throw new InvalidSwitchboardPropertyException(property, value, "must be a positive duration",
-					"a duration greater than zero, such as 500ms or 2s");
-		}
-		return value;
+		return PropertyChecks.positive(property, value);
+	}
+
+	@Override
+	public String getMessage() {
+		// Kept in Switchboard's own words (Boot's reads "Property x with value 'y' is invalid: z"): the allowed
+		// values belong in it, and applications may match on it in their tests.
+		return "Invalid value '" + getValue() + "' for property '" + getName() + "': " + getReason()
+				+ ((this.allowedValues != null) ? " (allowed values: " + this.allowedValues + ")" : "");
 	}
 
 	/**
 	 * The value as it may be printed: credentials masked, both a secret-looking property's whole value and the
-	 * user-info of a URL, since startup reports end up in logs.
+	 * user-info of a URL, since startup reports end up in logs; durations in configuration syntax.
 	 * @param property the property name
 	 * @param value the value
 	 * @return the value to print
@@ -78,7 +77,44 @@ public class InvalidSwitchboardPropertyException extends RuntimeException {
 		if (value instanceof CharSequence text) {
 			return USER_INFO.matcher(text).replaceAll("$1******@");
 		}
+		if (value instanceof Duration duration) {
+			return format(duration);
+		}
 		return value;
+	}
+
+	/**
+	 * A duration in the simple syntax of Spring Boot's properties, in the largest unit that keeps it exact:
+	 * {@code -2s}, {@code 1500ms}, {@code 5m}.
+	 * @param duration the duration
+	 * @return the duration as a user would write it
+	 */
+	static String format(Duration duration) {
+		if (duration.isZero()) {
+			return "0s";
+		}
+		String sign = duration.isNegative() ? "-" : "";
+		Duration size = duration.abs();
+		if (size.getNano() == 0) {
+			long seconds = size.getSeconds();
+			if (seconds % 86_400 == 0) {
+				return sign + (seconds / 86_400) + "d";
+			}
+			if (seconds % 3_600 == 0) {
+				return sign + (seconds / 3_600) + "h";
+			}
+			if (seconds % 60 == 0) {
+				return sign + (seconds / 60) + "m";
+			}
+			return sign + seconds + "s";
+		}
+		if (size.getNano() % 1_000_000 == 0) {
+			return sign + size.toMillis() + "ms";
+		}
+		if (size.getNano() % 1_000 == 0) {
+			return sign + (size.toNanos() / 1_000) + "us";
+		}
+		return sign + size.toNanos() + "ns";
 	}
 
 	/**
@@ -86,23 +122,7 @@ public class InvalidSwitchboardPropertyException extends RuntimeException {
 	 * @return the full property name
 	 */
 	public String getProperty() {
-		return this.property;
-	}
-
-	/**
-	 * The rejected value.
-	 * @return the value
-	 */
-	public @Nullable Object getValue() {
-		return this.value;
-	}
-
-	/**
-	 * Why the value was rejected.
-	 * @return the reason
-	 */
-	public String getReason() {
-		return this.reason;
+		return getName();
 	}
 
 	/**
