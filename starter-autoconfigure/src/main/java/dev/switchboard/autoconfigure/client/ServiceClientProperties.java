@@ -1,7 +1,6 @@
 package dev.switchboard.autoconfigure.client;
 
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -17,6 +16,7 @@ import dev.switchboard.autoconfigure.client.ClientSettings.OutlierSettings;
 import dev.switchboard.autoconfigure.client.ClientSettings.ResilienceSettings;
 import dev.switchboard.autoconfigure.client.ClientSettings.RetrySettings;
 import dev.switchboard.autoconfigure.diagnostics.InvalidSwitchboardPropertyException;
+import dev.switchboard.autoconfigure.diagnostics.PropertyChecks;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.ConstructorBinding;
@@ -363,21 +363,7 @@ public class ServiceClientProperties {
 		}
 
 		private static URI parseUrl(String property, String url) {
-			String allowed = "an absolute http or https URL with a host, such as http://localhost:8080";
-			try {
-				URI uri = new URI(url.trim());
-				String scheme = uri.getScheme();
-				if (scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))
-						|| uri.getHost() == null) {
-					throw new InvalidSwitchboardPropertyException(property, url,
-							"the URL must be absolute, start with http:// or https:// and name a host", allowed);
-				}
-				return uri;
-			}
-			catch (URISyntaxException ex) {
-				throw new InvalidSwitchboardPropertyException(property, url, "not a valid URL (" + ex.getReason() + ")",
-						allowed);
-			}
+			return PropertyChecks.httpUrl(property, url, "http://localhost:8080");
 		}
 
 	}

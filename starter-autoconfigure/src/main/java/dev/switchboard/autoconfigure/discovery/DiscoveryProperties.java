@@ -2,7 +2,6 @@ package dev.switchboard.autoconfigure.discovery;
 
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -13,6 +12,7 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 import dev.switchboard.autoconfigure.diagnostics.InvalidSwitchboardPropertyException;
+import dev.switchboard.autoconfigure.diagnostics.PropertyChecks;
 import dev.switchboard.autoconfigure.discovery.dns.DnsDiscoverySettings;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -126,7 +126,8 @@ public class DiscoveryProperties {
 
 		/**
 		 * Instances of each service, keyed by service id: absolute http or https URLs such as
-		 * http://10.0.0.5:8080.
+		 * http://10.0.0.5:8080. A path (http://10.0.0.5:8080/api) is the base path of REST calls to that
+		 * instance; gRPC clients ignore it, with a warning at startup.
 		 */
 		private final Map<String, List<String>> services;
 
@@ -170,26 +171,12 @@ public class DiscoveryProperties {
 		}
 
 		static URI parseInstanceUrl(String property, String url) {
-			String allowed = "an absolute http or https URL with a host, such as http://10.0.0.5:8080";
-			URI uri;
-			try {
-				uri = new URI(url.trim());
-			}
-			catch (URISyntaxException ex) {
-				throw new InvalidSwitchboardPropertyException(property, url, "not a valid URL (" + ex.getReason() + ")",
-						allowed);
-			}
-			String scheme = uri.getScheme();
-			if (scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))) {
-				throw new InvalidSwitchboardPropertyException(property, url, "the URL must start with http:// or https://",
-						allowed);
-			}
-			if (uri.getHost() == null) {
-				throw new InvalidSwitchboardPropertyException(property, url, "the URL has no valid host", allowed);
-			}
-			if (uri.getPort() == 0 || uri.getPort() > 65535) {
-				throw new InvalidSwitchboardPropertyException(property, url, "the port must be between 1 and 65535",
-						allowed);
+			URI uri = PropertyChecks.httpUrl(property, url, "http://10.0.0.5:8080");
+			if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
+				throw new InvalidSwitchboardPropertyException(property, url,
+						"an instance URL takes no query or fragment",
+						"an absolute http or https URL with a host and an optional base path, such as "
+								+ "http://10.0.0.5:8080/api");
 			}
 			return uri;
 		}

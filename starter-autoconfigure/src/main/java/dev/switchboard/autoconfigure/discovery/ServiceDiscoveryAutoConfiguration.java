@@ -91,6 +91,10 @@ public final class ServiceDiscoveryAutoConfiguration {
 			instance.setPort(port);
 			instance.setSecure(secure);
 			instance.setUri(URI.create((secure ? "https" : "http") + "://" + uri.getHost() + ":" + port));
+			if (uri.getRawPath() != null && !uri.getRawPath().isEmpty() && !uri.getRawPath().equals("/")) {
+				// The path is the instance's base path for REST calls (see InstanceUris): never dropped.
+				instance.setMetadata(Map.of("base-path", uri.getRawPath()));
+			}
 			return instance;
 		}
 

@@ -49,6 +49,39 @@ class StartupFailureReportTests {
 			.contains("the URL must start with http:// or https://");
 	}
 
+	@Test
+	void invalidValueReportShowsTheValueAsWrittenAndTheFileAndLine(CapturedOutput output) {
+		assertThatException().isThrownBy(() -> start("spring.config.location=classpath:/diagnostics/negative-timeout.yml"));
+		assertThat(output).contains("Property: switchboard.clients.inventory.timeout.read")
+			.contains("Value: \"-2s\"")
+			.doesNotContain("PT-2S")
+			.contains("Origin: class path resource [diagnostics/negative-timeout.yml] - 5:15")
+			.contains("Reason: must be a positive duration");
+	}
+
+	@Test
+	void malformedPortIsReportedAsThePortNotTheHost(CapturedOutput output) {
+		assertThatException()
+			.isThrownBy(() -> start("switchboard.discovery.static.services.inventory[0]=http://127.0.0.1:80a82"));
+		assertThat(output).contains("Value: \"http://127.0.0.1:80a82\"")
+			.contains("Reason: the port '80a82' is not a number")
+			.doesNotContain("no valid host");
+	}
+
+	@Test
+	void unknownKeyReportNamesTheClosestKeyAndTheFileAndLine(CapturedOutput output) {
+		assertThatException().isThrownBy(() -> start("spring.config.location=classpath:/diagnostics/unknown-key.yml"))
+			.isInstanceOf(UnknownSwitchboardPropertyException.class);
+		assertThat(output).contains("APPLICATION FAILED TO START")
+			.contains("Switchboard does not know these properties:")
+			.contains("Property: switchboard.discovry.type")
+			.contains("Value: \"dns\"")
+			.contains("Origin: class path resource [diagnostics/unknown-key.yml] - 3:11")
+			.contains("Reason: Unknown property 'switchboard.discovry.type' (did you mean 'switchboard.discovery.type'?)")
+			.contains("Action:")
+			.contains("Rename 'switchboard.discovry.type' to 'switchboard.discovery.type'.");
+	}
+
 	private static void start(String property) {
 		new SpringApplicationBuilder(EmptyApplication.class).web(WebApplicationType.NONE)
 			.properties(property)
