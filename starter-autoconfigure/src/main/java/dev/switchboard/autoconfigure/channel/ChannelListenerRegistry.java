@@ -123,6 +123,7 @@ public final class ChannelListenerRegistry implements SmartInitializingSingleton
 
 	private void register(ListenerMethod listener) {
 		ChannelSettings settings = this.registry.getSettings(listener.channel());
+		this.registry.requireGroupSource(settings, listener.group(), listener);
 		if (listener.group() != null) {
 			settings = settings.withGroup(listener.group());
 		}

@@ -391,12 +391,14 @@ public class ChannelProperties {
 	public static class ChannelDefaults {
 
 		/**
-		 * The broker channels use.
+		 * The broker channels use. When not set: the one broker binder whose client library and connection
+		 * settings are present (kafka or rabbit), memory when there is none; with both present it must be set.
 		 */
-		private final Binder binder;
+		private final @Nullable Binder binder;
 
 		/**
-		 * Consumer group of this application's listeners. Defaults to spring.application.name.
+		 * Consumer group of this application's listeners. Defaults to spring.application.name; a kafka or rabbit
+		 * listener needs one or the other.
 		 */
 		private final @Nullable String group;
 
@@ -429,7 +431,7 @@ public class ChannelProperties {
 		 * @param requestTimeout request-reply timeout
 		 * @param concurrency consumer threads
 		 */
-		public ChannelDefaults(@DefaultValue("memory") Binder binder, @Nullable String group,
+		public ChannelDefaults(@Nullable Binder binder, @Nullable String group,
 				@DefaultValue Retry retry, @DefaultValue DeadLetter deadLetter,
 				@DefaultValue("5s") Duration requestTimeout, @DefaultValue("1") int concurrency) {
 			this.binder = binder;
@@ -441,10 +443,10 @@ public class ChannelProperties {
 		}
 
 		/**
-		 * The broker.
-		 * @return the binder
+		 * The broker, as configured.
+		 * @return the binder, or {@code null} to take the one broker binder present
 		 */
-		public Binder getBinder() {
+		public @Nullable Binder getBinder() {
 			return this.binder;
 		}
 

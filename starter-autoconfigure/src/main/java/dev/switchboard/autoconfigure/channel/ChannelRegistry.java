@@ -16,6 +16,9 @@ import dev.switchboard.core.channel.ConsumerSettings;
 import dev.switchboard.core.channel.RetrySettings;
 import org.jspecify.annotations.Nullable;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
 import org.springframework.util.ClassUtils;
 
 /**
@@ -29,9 +32,15 @@ public final class ChannelRegistry {
 
 	private static final String DEFAULTS_PREFIX = "switchboard.channel-defaults.";
 
+	private static final Log logger = LogFactory.getLog(ChannelRegistry.class);
+
 	private final ChannelProperties properties;
 
+	private final @Nullable String applicationName;
+
 	private final String defaultGroup;
+
+	private final Binder defaultBinder;
 
 	private final Map<String, ChannelBinder> binders;
 
@@ -49,12 +58,16 @@ public final class ChannelRegistry {
 	public ChannelRegistry(ChannelProperties properties, @Nullable String applicationName,
 			Collection<? extends ChannelBinder> binders, @Nullable ClassLoader classLoader) {
 		this.properties = properties;
-		this.defaultGroup = (applicationName != null && !applicationName.isBlank()) ? applicationName : "application";
+		this.applicationName = (applicationName != null && !applicationName.isBlank()) ? applicationName : null;
+		// Only the memory binder may fall back to a shared group: on a broker, applications that share a group
+		// steal each other's messages (see requireGroupSource).
+		this.defaultGroup = (this.applicationName != null) ? this.applicationName : "application";
 		Map<String, ChannelBinder> byName = new LinkedHashMap<>();
 		binders.forEach((binder) -> byName.putIfAbsent(binder.name(), binder));
 		this.binders = byName;
 		this.classLoader = classLoader;
 		validateDefaults(properties.getChannelDefaults());
+		this.defaultBinder = defaultBinder(properties.getChannelDefaults().getBinder());
 		validateDeduplication(properties.getChannelDeduplication());
 		properties.getChannels().forEach((name, channel) -> this.settings.put(name, resolve(name, channel)));
 	}
@@ -90,8 +103,65 @@ public final class ChannelRegistry {
 		return this.properties;
 	}
 
+	/**
+	 * Whether a channel's listeners have a consumer group that names this application or was chosen:
+	 * {@code spring.application.name}, the channel's group or the defaults' group.
+	 * @param channel the channel name
+	 * @return whether the group is more than the shared fallback
+	 */
+	public boolean hasGroupSource(String channel) {
+		Channel configured = this.properties.getChannels().get(channel);
+		return this.applicationName != null || this.properties.getChannelDefaults().getGroup() != null
+				|| (configured != null && configured.getGroup() != null);
+	}
+
+	/**
+	 * Fails when a listener on a broker channel would join the shared fallback group: every application started
+	 * without {@code spring.application.name} would then share it, and each would receive only part of the
+	 * messages meant for all of them.
+	 * @param settings the channel's settings
+	 * @param listenerGroup the group the listener itself names, or {@code null}
+	 * @param listener the listener, for the report
+	 * @throws InvalidSwitchboardPropertyException naming both properties that give a group
+	 */
+	public void requireGroupSource(ChannelSettings settings, @Nullable String listenerGroup, Object listener) {
+		if (settings.binder() == Binder.MEMORY || listenerGroup != null || hasGroupSource(settings.channel())) {
+			return;
+		}
+		String channelGroup = prefix(settings.channel()) + "group";
+		throw new InvalidSwitchboardPropertyException(channelGroup, null, "listener " + listener + " on "
+				+ settings.binder() + " channel '" + settings.channel() + "' has no consumer group: neither "
+				+ "spring.application.name nor " + channelGroup + " (or " + DEFAULTS_PREFIX + "group) is set, and "
+				+ "applications sharing a default group would steal each other's messages",
+				"a consumer group name; or set spring.application.name");
+	}
+
+	private Binder defaultBinder(@Nullable Binder configured) {
+		if (configured != null) {
+			return configured;
+		}
+		// A broker's binder bean exists only when its client library and Boot's connection settings are there:
+		// with one broker present, the memory binder would swallow messages meant for it.
+		boolean kafka = this.binders.containsKey(Binder.KAFKA.id());
+		boolean rabbit = this.binders.containsKey(Binder.RABBIT.id());
+		if (kafka && rabbit) {
+			throw new InvalidSwitchboardPropertyException(DEFAULTS_PREFIX + "binder", null,
+					"both the kafka and the rabbit binder are present, so channels without a binder of their own "
+							+ "need a default",
+					Binder.allowedValues());
+		}
+		Binder binder = kafka ? Binder.KAFKA : rabbit ? Binder.RABBIT : Binder.MEMORY;
+		if (binder != Binder.MEMORY && logger.isInfoEnabled()) {
+			logger.info("Channels without a binder of their own use '" + binder + "', the only broker binder "
+					+ "present (set " + DEFAULTS_PREFIX + "binder to choose another)");
+		}
+		return binder;
+	}
+
 	private void validateDefaults(ChannelDefaults defaults) {
-		checkBinder(defaults.getBinder(), DEFAULTS_PREFIX + "binder");
+		if (defaults.getBinder() != null) {
+			checkBinder(defaults.getBinder(), DEFAULTS_PREFIX + "binder");
+		}
 		if (defaults.getGroup() != null) {
 			checkName(defaults.getGroup(), DEFAULTS_PREFIX + "group");
 		}
@@ -122,7 +192,7 @@ public final class ChannelRegistry {
 		}
 		String prefix = prefix(name);
 		ChannelDefaults defaults = this.properties.getChannelDefaults();
-		Binder binder = defaults.getBinder();
+		Binder binder = this.defaultBinder;
 		String destination = name;
 		String group = (defaults.getGroup() != null) ? defaults.getGroup() : this.defaultGroup;
 		Duration requestTimeout = defaults.getRequestTimeout();

@@ -54,7 +54,9 @@ public class InvalidSwitchboardPropertyException extends InvalidConfigurationPro
 	public String getMessage() {
 		// Kept in Switchboard's own words (Boot's reads "Property x with value 'y' is invalid: z"): the allowed
 		// values belong in it, and applications may match on it in their tests.
-		return "Invalid value '" + getValue() + "' for property '" + getName() + "': " + getReason()
+		String subject = (getValue() != null) ? "Invalid value '" + getValue() + "' for property '"
+				: "Invalid configuration of property '";
+		return subject + getName() + "': " + getReason()
 				+ ((this.allowedValues != null) ? " (allowed values: " + this.allowedValues + ")" : "");
 	}
 
