@@ -22,7 +22,9 @@ import org.springframework.test.context.TestContextAnnotationUtils;
 
 /**
  * For tests annotated with {@link AutoConfigureSwitchboardTest}: overrides every
- * {@code switchboard.channels.<name>.binder} of the application's configuration with {@code memory}. Channel
+ * {@code switchboard.channels.<name>.binder} of the application's configuration, and
+ * {@code switchboard.channel-defaults.binder} (which otherwise follows the broker on the class path), with
+ * {@code memory}. Channel
  * names are known only once the configuration files are loaded, so this runs as a context customizer (after
  * them) rather than as inlined test properties.
  *
@@ -48,6 +50,7 @@ final class MemoryChannelsContextCustomizerFactory implements ContextCustomizerF
 				MergedContextConfiguration mergedConfig) {
 			ConfigurableEnvironment environment = context.getEnvironment();
 			Map<String, Object> overrides = new LinkedHashMap<>();
+			overrides.put("switchboard.channel-defaults.binder", "memory");
 			for (ConfigurationPropertySource source : ConfigurationPropertySources.get(environment)) {
 				if (source instanceof IterableConfigurationPropertySource iterable) {
 					iterable.filter(CHANNELS::isAncestorOf)
@@ -56,9 +59,7 @@ final class MemoryChannelsContextCustomizerFactory implements ContextCustomizerF
 						.forEach((name) -> overrides.put(name.toString(), "memory"));
 				}
 			}
-			if (!overrides.isEmpty()) {
-				environment.getPropertySources().addFirst(new MapPropertySource(PROPERTY_SOURCE_NAME, overrides));
-			}
+			environment.getPropertySources().addFirst(new MapPropertySource(PROPERTY_SOURCE_NAME, overrides));
 		}
 
 		// switchboard.channels.<name>.binder, whatever the channel name's form.

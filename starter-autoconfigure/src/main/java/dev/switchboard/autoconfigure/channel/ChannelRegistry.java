@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.switchboard.autoconfigure.channel.ChannelProperties.Binder;
 import dev.switchboard.autoconfigure.channel.ChannelProperties.Channel;
@@ -40,7 +41,10 @@ public final class ChannelRegistry {
 
 	private final String defaultGroup;
 
-	private final Binder defaultBinder;
+	/** The binder of channels that name none; {@code null} when both brokers are present and none was chosen. */
+	private final @Nullable Binder defaultBinder;
+
+	private final AtomicBoolean defaultBinderReported = new AtomicBoolean();
 
 	private final Map<String, ChannelBinder> binders;
 
@@ -136,22 +140,36 @@ public final class ChannelRegistry {
 				"a consumer group name; or set spring.application.name");
 	}
 
-	private Binder defaultBinder(@Nullable Binder configured) {
+	private @Nullable Binder defaultBinder(@Nullable Binder configured) {
 		if (configured != null) {
 			return configured;
 		}
-		// A broker's binder bean exists only when its client library and Boot's connection settings are there:
-		// with one broker present, the memory binder would swallow messages meant for it.
+		// A broker's binder bean exists when its client library is on the class path (Boot then configures a
+		// connection, to localhost by default): with a broker there, the memory binder would swallow messages
+		// meant for it.
 		boolean kafka = this.binders.containsKey(Binder.KAFKA.id());
 		boolean rabbit = this.binders.containsKey(Binder.RABBIT.id());
 		if (kafka && rabbit) {
+			return null;
+		}
+		return kafka ? Binder.KAFKA : rabbit ? Binder.RABBIT : Binder.MEMORY;
+	}
+
+	/**
+	 * The binder of a channel that names none. Resolved when a channel needs it (configured channels when the
+	 * registry is created, publishers and listeners when they are parsed at startup), so that an application
+	 * with both brokers on the class path and no channel still starts.
+	 */
+	private Binder requireDefaultBinder(String channel) {
+		Binder binder = this.defaultBinder;
+		if (binder == null) {
 			throw new InvalidSwitchboardPropertyException(DEFAULTS_PREFIX + "binder", null,
-					"both the kafka and the rabbit binder are present, so channels without a binder of their own "
-							+ "need a default",
+					"both the kafka and the rabbit binder are present, so channel '" + channel
+							+ "', which sets no binder, needs a default",
 					Binder.allowedValues());
 		}
-		Binder binder = kafka ? Binder.KAFKA : rabbit ? Binder.RABBIT : Binder.MEMORY;
-		if (binder != Binder.MEMORY && logger.isInfoEnabled()) {
+		if (this.properties.getChannelDefaults().getBinder() == null && binder != Binder.MEMORY
+				&& this.defaultBinderReported.compareAndSet(false, true)) {
 			logger.info("Channels without a binder of their own use '" + binder + "', the only broker binder "
 					+ "present (set " + DEFAULTS_PREFIX + "binder to choose another)");
 		}
@@ -192,7 +210,8 @@ public final class ChannelRegistry {
 		}
 		String prefix = prefix(name);
 		ChannelDefaults defaults = this.properties.getChannelDefaults();
-		Binder binder = this.defaultBinder;
+		Binder binder = (channel != null && channel.getBinder() != null) ? channel.getBinder()
+				: requireDefaultBinder(name);
 		String destination = name;
 		String group = (defaults.getGroup() != null) ? defaults.getGroup() : this.defaultGroup;
 		Duration requestTimeout = defaults.getRequestTimeout();
@@ -207,7 +226,6 @@ public final class ChannelRegistry {
 		}
 		else {
 			if (channel.getBinder() != null) {
-				binder = channel.getBinder();
 				checkBinder(binder, prefix + "binder");
 			}
 			if (channel.getDestination() != null) {

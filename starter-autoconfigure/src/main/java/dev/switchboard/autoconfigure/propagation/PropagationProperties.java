@@ -8,6 +8,7 @@ import org.jspecify.annotations.Nullable;
 import dev.switchboard.autoconfigure.diagnostics.InvalidSwitchboardPropertyException;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
  * Header propagation: {@code switchboard.propagation.*}.
@@ -31,7 +32,7 @@ public class PropagationProperties {
 	 * Creates the properties.
 	 * @param headers the header names, or {@code null} for {@link #DEFAULT_HEADERS}
 	 */
-	public PropagationProperties(@Nullable List<String> headers) {
+	public PropagationProperties(@DefaultValue({ "x-request-id", "x-correlation-id" }) @Nullable List<String> headers) {
 		if (headers == null) {
 			this.headers = DEFAULT_HEADERS;
 			return;

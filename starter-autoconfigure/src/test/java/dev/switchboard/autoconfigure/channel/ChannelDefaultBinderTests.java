@@ -67,16 +67,29 @@ class ChannelDefaultBinderTests {
 	}
 
 	@Test
-	void withBothBrokersPresentAndNoDefaultStartupFailsNamingTheProperty() {
-		this.contextRunner.run((context) -> {
+	void withBothBrokersPresentAndNoDefaultAChannelWithoutBinderFailsStartupNamingTheProperty() {
+		this.contextRunner.withPropertyValues("switchboard.channels.orders.destination=orders.v1").run((context) -> {
 			assertThat(context).hasFailed();
 			assertThat(context).getFailure()
 				.rootCause()
 				.isInstanceOf(InvalidSwitchboardPropertyException.class)
 				.hasMessage("Invalid configuration of property 'switchboard.channel-defaults.binder': both the kafka "
-						+ "and the rabbit binder are present, so channels without a binder of their own need a default "
-						+ "(allowed values: memory, kafka, rabbit)");
+						+ "and the rabbit binder are present, so channel 'orders', which sets no binder, needs a "
+						+ "default (allowed values: memory, kafka, rabbit)");
 		});
+	}
+
+	@Test
+	void withBothBrokersPresentAListenerOnAChannelWithoutBinderFailsStartup() {
+		this.contextRunner.withUserConfiguration(OrdersListenerConfiguration.class)
+			.run((context) -> assertThat(context).getFailure()
+				.isInstanceOf(InvalidSwitchboardPropertyException.class)
+				.hasMessageContaining("property 'switchboard.channel-defaults.binder'"));
+	}
+
+	@Test
+	void withBothBrokersPresentAnApplicationWithoutChannelsStarts() {
+		this.contextRunner.run((context) -> assertThat(context).hasNotFailed());
 	}
 
 	@Test

@@ -120,7 +120,19 @@ public final class ConfigurationReferenceGenerator {
 			.append("\n```\n\n`ConfigurationReferenceTests` fails the build when a property is missing here. ")
 			.append("Other libraries' properties that Switchboard reads (`spring.kafka.*`, `spring.rabbitmq.*`, ")
 			.append("`spring.grpc.*`, `resilience4j.*`, `spring.ssl.bundle.*`, `eureka.*`, `spring.cloud.consul.*`) ")
-			.append("are documented by those libraries.\n");
+			.append("are documented by those libraries.\n\n")
+			.append("## How the configuration is checked\n\n")
+			.append("- A `switchboard.*` key that is not listed here (or that is not a property of a `clients.<name>` or ")
+			.append("`channels.<name>` entry) fails startup with the closest known key: `Unknown property ")
+			.append("'switchboard.discovry.type' (did you mean 'switchboard.discovery.type'?)`, with the file and line ")
+			.append("it was written in. Environment variables may write dashes as underscores, as Spring Boot allows ")
+			.append("(`SWITCHBOARD_CHANNEL_DEFAULTS_GROUP`).\n")
+			.append("- A value Switchboard cannot use fails startup with an `InvalidSwitchboardPropertyException` (a Spring ")
+			.append("Boot `InvalidConfigurationPropertyValueException`), reported with the value as written (`-2s`), ")
+			.append("its origin (file and line), the part that is wrong (`the port '80a82' is not a number`) and what ")
+			.append("the property accepts.\n")
+			.append("- `switchboard.client-defaults.*` defaults shown below are the values a client gets when neither ")
+			.append("its own entry nor the defaults set them.\n");
 		bySection.forEach((section, properties) -> {
 			if (properties.isEmpty()) {
 				return;
