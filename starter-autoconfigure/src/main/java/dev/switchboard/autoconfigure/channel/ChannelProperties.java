@@ -391,8 +391,8 @@ public class ChannelProperties {
 	public static class ChannelDefaults {
 
 		/**
-		 * The broker channels use. When not set: the one broker binder whose client library and connection
-		 * settings are present (kafka or rabbit), memory when there is none; with both present it must be set.
+		 * The broker channels use. When not set: the one broker binder present (kafka or rabbit, whose client
+		 * library is on the class path), memory when there is none; with both present it must be set.
 		 */
 		private final @Nullable Binder binder;
 
