@@ -137,7 +137,7 @@ public final class ChannelRegistry {
 				+ settings.binder() + " channel '" + settings.channel() + "' has no consumer group: neither "
 				+ "spring.application.name nor " + channelGroup + " (or " + DEFAULTS_PREFIX + "group) is set, and "
 				+ "applications sharing a default group would steal each other's messages",
-				"a consumer group name; or set spring.application.name");
+				"a consumer group name (or set spring.application.name instead)");
 	}
 
 	private @Nullable Binder defaultBinder(@Nullable Binder configured) {

@@ -46,11 +46,11 @@ class InvalidSwitchboardPropertyFailureAnalyzer extends AbstractFailureAnalyzer<
 			description.append(String.format("    Origin: %s%n", written.getOrigin()));
 		}
 		description.append(String.format("    Reason: %s", cause.getReason()));
-		StringBuilder action = new StringBuilder("Update property '" + cause.getProperty() + "'");
+		StringBuilder action = new StringBuilder(
+				"Update property '" + cause.getProperty() + "' in your application's configuration.");
 		if (cause.getAllowedValues() != null) {
-			action.append(" to one of the allowed values: ").append(cause.getAllowedValues());
+			action.append(String.format("%nAllowed values: %s", cause.getAllowedValues()));
 		}
-		action.append(" in your application's configuration.");
 		return new FailureAnalysis(description.toString(), action.toString(), cause);
 	}
 

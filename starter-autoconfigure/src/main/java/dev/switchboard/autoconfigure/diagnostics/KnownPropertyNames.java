@@ -35,6 +35,7 @@ import org.springframework.core.annotation.MergedAnnotations;
 import org.springframework.core.io.Resource;
 import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
 import org.springframework.util.ClassUtils;
+import org.springframework.util.ConcurrentReferenceHashMap;
 
 /**
  * The tree of property names that Switchboard binds under {@code switchboard}, built from the
@@ -53,6 +54,8 @@ final class KnownPropertyNames {
 	private static final String METADATA = "classpath*:META-INF/spring-configuration-metadata.json";
 
 	private static final ParameterNameDiscoverer PARAMETER_NAMES = new DefaultParameterNameDiscoverer();
+
+	private static final Map<Object, List<Map<String, Object>>> METADATA_CACHE = new ConcurrentReferenceHashMap<>();
 
 	private final Node root = Node.bean();
 
@@ -266,6 +269,12 @@ final class KnownPropertyNames {
 	}
 
 	private static List<Map<String, Object>> readMetadata(@Nullable ClassLoader classLoader) {
+		// Every context started with the same class loader (many, in a test suite) reads the same files.
+		Object key = (classLoader != null) ? classLoader : KnownPropertyNames.class;
+		return METADATA_CACHE.computeIfAbsent(key, (loader) -> List.copyOf(parseMetadata(classLoader)));
+	}
+
+	private static List<Map<String, Object>> parseMetadata(@Nullable ClassLoader classLoader) {
 		List<Map<String, Object>> documents = new ArrayList<>();
 		try {
 			for (Resource resource : new PathMatchingResourcePatternResolver(classLoader).getResources(METADATA)) {

@@ -37,7 +37,8 @@ class StartupFailureReportTests {
 		assertThat(output).contains("APPLICATION FAILED TO START")
 			.contains("Property: switchboard.clients.inventory.timeout.read")
 			.contains("Reason: must be a positive duration")
-			.contains("Update property 'switchboard.clients.inventory.timeout.read' to one of the allowed values");
+			.contains("Update property 'switchboard.clients.inventory.timeout.read' in your application's configuration.")
+			.contains("Allowed values: a duration greater than zero, such as 500ms or 2s");
 	}
 
 	@Test
