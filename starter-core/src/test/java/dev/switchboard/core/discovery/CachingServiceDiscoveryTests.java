@@ -104,8 +104,9 @@ class CachingServiceDiscoveryTests {
 		assertThat(discovery.isBackendAvailable()).isFalse();
 		this.backend.answer(instances("inventory", 8081));
 		this.backend.release();
-		assertThat(awaitCondition(() -> discovery.getInstances("inventory").size() == 1)).isTrue();
-		assertThat(discovery.isBackendAvailable()).isTrue();
+		assertThat(awaitCondition(
+				() -> discovery.getInstances("inventory").size() == 1 && discovery.isBackendAvailable()))
+			.isTrue();
 		assertThat(changes).containsExactly("inventory=1");
 	}
 
