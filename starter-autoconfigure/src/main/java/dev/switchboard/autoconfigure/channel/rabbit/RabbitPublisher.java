@@ -60,6 +60,9 @@ final class RabbitPublisher implements AutoCloseable {
 
 	private @Nullable Thread thread;
 
+	// Only the publisher thread uses it.
+	private @Nullable BackOffExecution reconnect;
+
 	private volatile boolean closed;
 
 	RabbitPublisher(RabbitTemplate template, RabbitTopology topology, PublishWindow window, int maxAttempts,
@@ -131,10 +134,11 @@ final class RabbitPublisher implements AutoCloseable {
 	}
 
 	private void run() {
-		BackOffExecution reconnect = null;
 		while (!this.closed) {
 			try {
 				this.template.invoke((operations) -> {
+					// A channel is open: the next failure starts its backoff afresh.
+					this.reconnect = null;
 					while (!this.closed) {
 						Publication next;
 						try {
@@ -150,7 +154,6 @@ final class RabbitPublisher implements AutoCloseable {
 					}
 					return null;
 				});
-				reconnect = null;
 			}
 			catch (RuntimeException ex) {
 				if (this.closed || Thread.currentThread().isInterrupted()) {
@@ -159,7 +162,11 @@ final class RabbitPublisher implements AutoCloseable {
 				if (logger.isDebugEnabled()) {
 					logger.debug("Publishing channel failed, opening another: " + ex);
 				}
-				reconnect = (reconnect != null) ? reconnect : this.backOff.start();
+				BackOffExecution reconnect = this.reconnect;
+				if (reconnect == null) {
+					reconnect = this.backOff.start();
+					this.reconnect = reconnect;
+				}
 				if (!pause(reconnect.nextBackOff())) {
 					break;
 				}
