@@ -16,6 +16,9 @@ import java.util.stream.Collectors;
 import dev.switchboard.core.channel.MessageNotPublishedException;
 import dev.switchboard.core.channel.PublishOutcomeUnknownException;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 /**
  * Publishes at a steady rate from two threads, one waiting for each publish ({@code void @Publish}) and one
  * taking futures ({@code CompletableFuture<Void> @Publish}), and records every publish's outcome and how long its
@@ -153,6 +156,34 @@ final class PublishLoad {
 			.collect(Collectors.groupingBy(Publish::outcome, Collectors.counting()));
 		long longest = this.publishes.values().stream().mapToLong((p) -> p.waited().toMillis()).max().orElse(0);
 		return counts + ", longest wait " + longest + " ms, most pending " + this.maxPending.get();
+	}
+
+	/**
+	 * Asserts that every publisher was told the truth: an outcome by its deadline plus a second, never more
+	 * publishes pending than the bound, every confirmed message received, no message reported as not published
+	 * received, once the binder holds nothing any more.
+	 * @param deadline the publish deadline
+	 * @param maxPending the binder's bound on pending publishes
+	 * @param received the ids a consumer received, with their count
+	 * @return a one-line summary
+	 */
+	String assertTruthful(Duration deadline, int maxPending, Map<String, AtomicInteger> received) {
+		// Every caller was told an outcome, by its deadline plus a second.
+		await().atMost(Duration.ofSeconds(10)).until(() -> unresolved().isEmpty());
+		assertThat(all()).allSatisfy((publish) -> assertThat(publish.waited())
+			.as("wait of %s (%s: %s)", publish.id(), publish.outcome(), publish.error())
+			.isLessThanOrEqualTo(deadline.plusSeconds(1)));
+		assertThat(ids(Outcome.OTHER)).as("publishes with neither outcome").isEmpty();
+		assertThat(maxPending()).as("pending publishes").isLessThanOrEqualTo(maxPending);
+		// The transport let go of everything: no retry of anything can come later.
+		await().atMost(Duration.ofSeconds(30)).until(() -> this.pending.getAsInt() == 0);
+		Set<String> confirmed = ids(Outcome.CONFIRMED);
+		await().atMost(Duration.ofSeconds(30))
+			.untilAsserted(() -> assertThat(received.keySet()).as("confirmed messages received").containsAll(confirmed));
+		assertThat(ids(Outcome.NOT_PUBLISHED)).as("messages reported as not published but delivered")
+			.doesNotContainAnyElementsOf(received.keySet());
+		int duplicates = received.values().stream().mapToInt((count) -> count.get() - 1).sum();
+		return summary() + ", received " + received.size() + ", duplicates " + duplicates;
 	}
 
 	private void record(String id, long start, Throwable failure) {

@@ -3,7 +3,6 @@ package dev.switchboard.test.fault.channel;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -190,27 +189,9 @@ class RabbitPublishFaultTests {
 	}
 
 	private void assertTruthful(PublishLoad load) {
-		RabbitChannelBinder binder = this.context.getBean(RabbitChannelBinder.class);
-		// Every caller was told an outcome, by its deadline plus a second.
-		await().atMost(Duration.ofSeconds(10)).until(() -> load.unresolved().isEmpty());
-		assertThat(load.all()).allSatisfy((publish) -> assertThat(publish.waited())
-			.as("wait of %s (%s)", publish.id(), publish.outcome())
-			.isLessThanOrEqualTo(DEADLINE.plusSeconds(1)));
-		assertThat(load.ids(Outcome.OTHER)).as("publishes with neither outcome").isEmpty();
-		assertThat(load.maxPending()).as("pending publishes").isLessThanOrEqualTo(MAX_PENDING);
-		// The transport let go of everything: no retry of anything can come later.
-		await().atMost(Duration.ofSeconds(30)).until(() -> binder.getPendingPublishes() == 0);
-		Set<String> confirmed = load.ids(Outcome.CONFIRMED);
-		await().atMost(Duration.ofSeconds(30))
-			.untilAsserted(() -> assertThat(this.received.keySet()).as("confirmed messages received")
-				.containsAll(confirmed));
-		Set<String> notPublished = load.ids(Outcome.NOT_PUBLISHED);
-		assertThat(notPublished).as("messages reported as not published but delivered")
-			.doesNotContainAnyElementsOf(this.received.keySet());
-		int duplicates = this.received.values().stream().mapToInt((count) -> count.get() - 1).sum();
-		System.out.println("RabbitMQ fault: " + load.summary() + ", received " + this.received.size()
-				+ ", duplicates " + duplicates + ", proxy dropped " + this.proxy.getDroppedBytes() + " bytes, reset "
-				+ this.proxy.getResets());
+		String summary = load.assertTruthful(DEADLINE, MAX_PENDING, this.received);
+		System.out.println("RabbitMQ fault: " + summary + ", proxy dropped " + this.proxy.getDroppedBytes()
+				+ " bytes, reset " + this.proxy.getResets());
 	}
 
 	private static String payload(String id) {
