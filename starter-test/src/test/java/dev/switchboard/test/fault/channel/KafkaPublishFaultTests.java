@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.switchboard.autoconfigure.channel.ChannelAutoConfiguration;
@@ -18,6 +20,7 @@ import dev.switchboard.autoconfigure.channel.kafka.KafkaChannelBinderAutoConfigu
 import dev.switchboard.core.annotation.ChannelClient;
 import dev.switchboard.core.annotation.MessageHeader;
 import dev.switchboard.core.annotation.Publish;
+import dev.switchboard.core.channel.MessageNotPublishedException;
 import dev.switchboard.test.fault.FaultProxy;
 import dev.switchboard.test.fault.channel.PublishLoad.Outcome;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -42,6 +45,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -162,6 +166,35 @@ class KafkaPublishFaultTests {
 		load.stop();
 		assertThat(dropped).as("bytes the black hole dropped").isPositive();
 		assertTruthful(load);
+	}
+
+	@Test
+	void publishToATopicNotCreatedYetWhileTheBrokerIsStoppedNeverBlocksItsCaller() throws Exception {
+		Events events = this.context.getBean(Events.class);
+		this.proxy.refuse();
+		long start = System.nanoTime();
+		CompletableFuture<Void> async = events.publishAsync("first", "payload");
+		Duration returnedAfter = Duration.ofNanos(System.nanoTime() - start);
+		assertThatExceptionOfType(ExecutionException.class).isThrownBy(() -> async.get(10, TimeUnit.SECONDS))
+			.withCauseInstanceOf(MessageNotPublishedException.class);
+		Duration failedAfter = Duration.ofNanos(System.nanoTime() - start);
+		long syncStart = System.nanoTime();
+		assertThatExceptionOfType(MessageNotPublishedException.class)
+			.isThrownBy(() -> events.publish("second", "payload"))
+			.withMessageContaining(this.topic);
+		Duration syncFailedAfter = Duration.ofNanos(System.nanoTime() - syncStart);
+		// The fault happened: the binder's attempts to reach the broker were refused.
+		assertThat(this.proxy.getResets()).isPositive();
+		// Waiting for the topic is never the caller's: the async call returned at once, and both failed by the
+		// deadline (plus a second).
+		assertThat(returnedAfter).isLessThan(DEADLINE.dividedBy(2));
+		assertThat(failedAfter).isLessThanOrEqualTo(DEADLINE.plusSeconds(1));
+		assertThat(syncFailedAfter).isLessThanOrEqualTo(DEADLINE.plusSeconds(1));
+		this.proxy.pass();
+		await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> {
+			events.publish("third", "payload");
+			return true;
+		});
 	}
 
 	/** Holds the fault for several deadlines, until publishes failed. */
