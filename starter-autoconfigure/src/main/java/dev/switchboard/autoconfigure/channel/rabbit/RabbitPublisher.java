@@ -58,7 +58,7 @@ final class RabbitPublisher implements AutoCloseable {
 
 	private final Object lock = new Object();
 
-	private @Nullable Thread thread;
+	private volatile @Nullable Thread thread;
 
 	// Only the publisher thread uses it.
 	private @Nullable BackOffExecution reconnect;
@@ -108,11 +108,6 @@ final class RabbitPublisher implements AutoCloseable {
 		return pending.future();
 	}
 
-	/** Publications waiting for the publisher thread. */
-	int queued() {
-		return this.queue.size();
-	}
-
 	private void enqueue(Publication publication) {
 		if (this.closed || !this.queue.offer(publication)) {
 			publication.pending().rejected("the binder is closed", null);
@@ -123,6 +118,9 @@ final class RabbitPublisher implements AutoCloseable {
 	}
 
 	private void startThread() {
+		if (this.thread != null) {
+			return;
+		}
 		synchronized (this.lock) {
 			if (this.thread == null && !this.closed) {
 				Thread publisher = new Thread(this::run, "switchboard-rabbit-publisher");
