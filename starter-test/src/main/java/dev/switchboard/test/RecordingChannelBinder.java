@@ -43,9 +43,9 @@ final class RecordingChannelBinder implements ChannelBinder, Ordered {
 	}
 
 	@Override
-	public CompletableFuture<Void> send(ChannelDestination destination, Message message) {
+	public CompletableFuture<Void> send(ChannelDestination destination, Message message, Duration timeout) {
 		record(new Published(destination, message));
-		return this.delegate.send(destination, message);
+		return this.delegate.send(destination, message, timeout);
 	}
 
 	/**

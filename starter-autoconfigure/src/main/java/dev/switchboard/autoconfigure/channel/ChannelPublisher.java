@@ -63,14 +63,18 @@ public class ChannelPublisher {
 	 * @param payload the payload
 	 * @param key the key, or {@code null}
 	 * @param headers additional headers
-	 * @return a future completed when the binder acknowledged the message
+	 * @return a future completed when the binder acknowledged the message, or by the channel's
+	 * {@code request-timeout} at the latest: exceptionally with a
+	 * {@link dev.switchboard.core.channel.MessageNotPublishedException} (never published) or a
+	 * {@link dev.switchboard.core.channel.PublishOutcomeUnknownException} (handed to the broker, not confirmed)
 	 */
 	public CompletableFuture<Void> publish(String channel, Object payload, @Nullable String key,
 			Map<String, String> headers) {
 		ChannelSettings settings = this.registry.getSettings(channel);
 		ChannelBinder binder = this.registry.getBinder(settings);
 		Message message = this.converter.toMessage(payload, key, withPropagated(headers));
-		return observed(settings, binder, message, (observed) -> binder.send(settings.destination(), observed));
+		return observed(settings, binder, message, (observed) -> binder.send(settings.destination(), observed,
+				settings.requestTimeout()));
 	}
 
 	/**

@@ -7,6 +7,7 @@ import java.lang.reflect.Type;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -18,6 +19,8 @@ import dev.switchboard.core.annotation.MessageHeader;
 import dev.switchboard.core.annotation.MessageKey;
 import dev.switchboard.core.annotation.Publish;
 import dev.switchboard.core.channel.ChannelPublishException;
+import dev.switchboard.core.channel.MessageNotPublishedException;
+import dev.switchboard.core.channel.PublishOutcomeUnknownException;
 import dev.switchboard.core.channel.ReplyTimeoutException;
 import org.jspecify.annotations.Nullable;
 
@@ -168,9 +171,9 @@ final class PublishMethod {
 	}
 
 	private <T> T await(CompletableFuture<T> future, String awaited) {
-		// The binder times requests out itself; the extra second only guards against a binder that never
-		// completes the future.
-		long timeoutMillis = this.settings.requestTimeout().toMillis() + ((this.kind == Kind.REQUEST) ? 1000 : 0);
+		// The binder completes a publish by its deadline and times requests out itself; the extra second only
+		// guards against a binder that breaks that promise.
+		long timeoutMillis = this.settings.requestTimeout().toMillis() + 1000;
 		try {
 			return future.get(timeoutMillis, TimeUnit.MILLISECONDS);
 		}
@@ -184,9 +187,9 @@ final class PublishMethod {
 			if (this.kind == Kind.REQUEST) {
 				throw new ReplyTimeoutException(this.settings.destination(), this.settings.requestTimeout());
 			}
-			throw new ChannelPublishException("No acknowledgement from binder '" + this.settings.binder().id()
-					+ "' for " + this.description + " within " + this.settings.requestTimeout().toMillis()
-					+ " ms (request-timeout)", ex);
+			throw new ChannelPublishException("Binder '" + this.settings.binder().id() + "' did not complete the"
+					+ " publish of " + this.description + " by its deadline (request-timeout "
+					+ this.settings.requestTimeout().toMillis() + " ms): its outcome is unknown", ex);
 		}
 		catch (ExecutionException ex) {
 			Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
@@ -197,11 +200,19 @@ final class PublishMethod {
 				rethrown.addSuppressed(timeout);
 				throw rethrown;
 			}
-			if (this.kind == Kind.REQUEST) {
-				throw new ChannelPublishException("Request of " + this.description + " failed: " + cause, cause);
+			String what = (this.kind == Kind.REQUEST) ? "Request of " : "Publish of ";
+			// The same type as the binder's, so that callers can tell "not published" from "unknown".
+			if (cause instanceof MessageNotPublishedException notPublished) {
+				throw new MessageNotPublishedException(what + this.description + ": " + cause.getMessage(),
+						notPublished.getMessageId(), cause);
 			}
-			throw new ChannelPublishException("Binder '" + this.settings.binder().id() + "' did not accept the"
-					+ " message of " + this.description + ": " + cause, cause);
+			if (cause instanceof PublishOutcomeUnknownException unknown) {
+				throw new PublishOutcomeUnknownException(what + this.description + ": " + cause.getMessage(),
+						Objects.requireNonNull(unknown.getMessageId()), cause);
+			}
+			String messageId = (cause instanceof ChannelPublishException failed) ? failed.getMessageId() : null;
+			throw new ChannelPublishException(what + this.description + " failed on binder '"
+					+ this.settings.binder().id() + "': " + cause, messageId, cause);
 		}
 	}
 

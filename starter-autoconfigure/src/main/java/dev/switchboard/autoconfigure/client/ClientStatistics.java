@@ -21,6 +21,8 @@ public final class ClientStatistics {
 
 	private final LongAdder budgetRefusals = new LongAdder();
 
+	private final LongAdder hedgesSkipped = new LongAdder();
+
 	/** Records a call (however many attempts it takes). */
 	public void call() {
 		this.calls.increment();
@@ -49,6 +51,13 @@ public final class ClientStatistics {
 	/** Records a retry or hedge the retry budget refused. */
 	public void budgetRefusal() {
 		this.budgetRefusals.increment();
+	}
+
+	/**
+	 * Counts a hedge not sent because every thread of the call executor was busy.
+	 */
+	public void hedgeSkipped() {
+		this.hedgesSkipped.increment();
 	}
 
 	/**
@@ -97,6 +106,14 @@ public final class ClientStatistics {
 	 */
 	public long getBudgetRefusals() {
 		return this.budgetRefusals.sum();
+	}
+
+	/**
+	 * Hedges not sent because every thread of the call executor was busy.
+	 * @return the count
+	 */
+	public long getHedgesSkipped() {
+		return this.hedgesSkipped.sum();
 	}
 
 }

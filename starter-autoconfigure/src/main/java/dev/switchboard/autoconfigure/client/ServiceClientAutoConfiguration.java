@@ -54,11 +54,11 @@ import org.springframework.web.client.RestClient;
 @AutoConfiguration(after = { ServiceDiscoveryAutoConfiguration.class, ImperativeHttpClientAutoConfiguration.class },
 		before = HttpServiceClientAutoConfiguration.class)
 @ConditionalOnClass({ RestClient.class, ServiceClient.class })
-@EnableConfigurationProperties(ServiceClientProperties.class)
+@EnableConfigurationProperties({ ServiceClientProperties.class, ServiceCallExecutorProperties.class })
 @Import(ServiceClientsRegistrar.class)
 public final class ServiceClientAutoConfiguration {
 
-	/** Name of the executor running the attempts of hedged calls. */
+	/** Name of the executor running the attempts of hedged calls and the calls under a time limiter. */
 	public static final String HEDGE_EXECUTOR_BEAN_NAME = "switchboardHedgeExecutor";
 
 	@Bean
@@ -115,15 +115,17 @@ public final class ServiceClientAutoConfiguration {
 	}
 
 	@Bean(name = HEDGE_EXECUTOR_BEAN_NAME, destroyMethod = "shutdownNow")
-	ExecutorService switchboardHedgeExecutor() {
-		// Hedged attempts block on I/O, so the pool grows with demand; idle threads die after a minute.
+	ExecutorService switchboardHedgeExecutor(ServiceCallExecutorProperties properties) {
+		// Attempts block on I/O, so threads are started on demand up to the bound and die after a minute idle.
+		// Nothing is queued: a task that finds every thread busy is refused at once, and the callers handle that
+		// (a hedge is skipped, a time-limited call fails fast), so neither memory nor the caller's wait grows.
 		AtomicInteger threads = new AtomicInteger();
-		return new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
+		return new ThreadPoolExecutor(0, properties.getMaxThreads(), 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
 				(runnable) -> {
 					Thread thread = new Thread(runnable, "switchboard-hedge-" + threads.incrementAndGet());
 					thread.setDaemon(true);
 					return thread;
-				});
+				}, new ThreadPoolExecutor.AbortPolicy());
 	}
 
 	@Configuration(proxyBeanMethods = false)

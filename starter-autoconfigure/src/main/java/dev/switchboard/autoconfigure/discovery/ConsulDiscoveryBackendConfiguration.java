@@ -1,5 +1,6 @@
 package dev.switchboard.autoconfigure.discovery;
 
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -9,10 +10,13 @@ import dev.switchboard.core.discovery.ServiceDiscovery;
 import org.springframework.beans.BeansException;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.cloud.consul.ConsulClient;
+import org.springframework.cloud.consul.ConsulProperties;
 import org.springframework.cloud.consul.discovery.ConsulCatalogWatch;
 import org.springframework.cloud.consul.discovery.ConsulDiscoveryClient;
 import org.springframework.cloud.consul.discovery.ConsulDiscoveryProperties;
@@ -22,13 +26,17 @@ import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
+import org.springframework.util.ClassUtils;
 
 /**
  * The Consul backend: Spring Cloud Consul's {@link ConsulDiscoveryClient} feeds Switchboard, Spring Cloud
  * Consul's registration registers the application with {@code switchboard.registration.*} applied, and its
  * catalog watch triggers refreshes.
  * <p>
- * Spring Cloud Consul's client needs no decorator to make failures visible: an unreachable agent surfaces as a
+ * Spring Cloud Consul's client is built with a connect timeout of {@code switchboard.discovery.lookup-timeout}
+ * and a read timeout of that plus the longest blocking-query wait (see {@link ConsulClients}), so that a hung
+ * agent never holds registration, deregistration, lookups or health for good. It needs no decorator to make
+ * failures visible: an unreachable agent surfaces as a
  * {@code ResourceAccessException}, and error answers (ACL denied, no cluster leader) are text bodies that fail
  * to convert into health entries, so {@code getInstances} throws in both cases and the cache keeps the last
  * known instances. Only its catalog watch swallows errors (it logs them and tries again).
@@ -39,6 +47,8 @@ import org.springframework.core.env.Environment;
 @ConditionalOnClass(ConsulDiscoveryClient.class)
 @ConditionalOnProperty(name = "switchboard.discovery.type", havingValue = "consul")
 class ConsulDiscoveryBackendConfiguration {
+
+	private static final String CONSUL_CONFIG_PROPERTIES = "org.springframework.cloud.consul.config.ConsulConfigProperties";
 
 	@Bean
 	@ConditionalOnMissingBean
@@ -51,6 +61,30 @@ class ConsulDiscoveryBackendConfiguration {
 					"consul with Spring Cloud Consul discovery enabled, or another backend");
 		}
 		return new DiscoveryBackend(DiscoveryType.CONSUL.id(), client);
+	}
+
+	/**
+	 * Spring Cloud Consul's client with timeouts, used by its discovery client, registration and catalog watch.
+	 * The read timeout leaves room for the longest blocking query: the catalog watch's wait and, with Spring
+	 * Cloud Consul Config's watch on, its wait.
+	 */
+	@Bean
+	@ConditionalOnMissingBean(ConsulClient.class)
+	@ConditionalOnBooleanProperty(name = "spring.cloud.consul.enabled", matchIfMissing = true)
+	ConsulClient switchboardConsulClient(ConsulProperties consulProperties, DiscoveryProperties discoveryProperties,
+			Environment environment) {
+		Duration longestWait = Duration.ofSeconds(
+				environment.getProperty("spring.cloud.consul.discovery.catalog-services-watch-timeout", Integer.class, 2));
+		if (ClassUtils.isPresent(CONSUL_CONFIG_PROPERTIES, getClass().getClassLoader())
+				&& environment.getProperty("spring.cloud.consul.config.enabled", Boolean.class, true)
+				&& environment.getProperty("spring.cloud.consul.config.watch.enabled", Boolean.class, true)) {
+			Duration configWait = Duration
+				.ofSeconds(environment.getProperty("spring.cloud.consul.config.watch.wait-time", Integer.class, 55));
+			longestWait = (configWait.compareTo(longestWait) > 0) ? configWait : longestWait;
+		}
+		Duration lookupTimeout = discoveryProperties.getLookupTimeout();
+		return ConsulClients.create(consulProperties, lookupTimeout,
+				ConsulClients.readTimeout(lookupTimeout, longestWait));
 	}
 
 	@Bean

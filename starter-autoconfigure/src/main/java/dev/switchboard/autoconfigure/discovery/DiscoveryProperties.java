@@ -43,9 +43,16 @@ public class DiscoveryProperties {
 	private final Duration refreshInterval;
 
 	/**
-	 * How long the last known instances of a service stay in use while the backend fails.
+	 * Longest time a call or a background refresh waits for the backend to answer a lookup. A call waits only
+	 * for the first answer about a service; later calls answer from memory.
 	 */
-	private final Duration maxStale;
+	private final Duration lookupTimeout;
+
+	/**
+	 * How long the last known instances of a service stay in use while the backend fails or does not answer.
+	 * Unset (the default): for as long as the outage lasts.
+	 */
+	private final @Nullable Duration maxStale;
 
 	/**
 	 * Static backend: instances listed in configuration.
@@ -61,16 +68,20 @@ public class DiscoveryProperties {
 	 * Creates the discovery properties, rejecting values Switchboard cannot use.
 	 * @param type the backend
 	 * @param refreshInterval time between refreshes
-	 * @param maxStale how long last known instances stay in use during an outage
+	 * @param lookupTimeout longest wait for the backend to answer a lookup
+	 * @param maxStale how long last known instances stay in use during an outage, or {@code null} for as long
+	 * as the outage lasts
 	 * @param staticBackend the static backend's settings
 	 * @param dns the DNS backend's settings
 	 */
 	public DiscoveryProperties(@DefaultValue("static") DiscoveryType type,
-			@DefaultValue("10s") Duration refreshInterval, @DefaultValue("5m") Duration maxStale,
+			@DefaultValue("10s") Duration refreshInterval, @DefaultValue("5s") Duration lookupTimeout,
+			@Nullable Duration maxStale,
 			@Name("static") @Nullable Static staticBackend, @DefaultValue Dns dns) {
 		this.type = type;
 		this.refreshInterval = requirePositive(PREFIX + ".refresh-interval", refreshInterval);
-		if (maxStale.isNegative()) {
+		this.lookupTimeout = requirePositive(PREFIX + ".lookup-timeout", lookupTimeout);
+		if (maxStale != null && maxStale.isNegative()) {
 			throw new InvalidSwitchboardPropertyException(PREFIX + ".max-stale", maxStale,
 					"must not be negative", "a duration such as 0s or 5m");
 		}
@@ -104,10 +115,18 @@ public class DiscoveryProperties {
 	}
 
 	/**
-	 * How long last known instances stay in use during an outage.
-	 * @return the maximum staleness
+	 * Longest wait for the backend to answer a lookup.
+	 * @return the lookup timeout
 	 */
-	public Duration getMaxStale() {
+	public Duration getLookupTimeout() {
+		return this.lookupTimeout;
+	}
+
+	/**
+	 * How long last known instances stay in use during an outage.
+	 * @return the maximum staleness, or {@code null} for as long as the outage lasts
+	 */
+	public @Nullable Duration getMaxStale() {
 		return this.maxStale;
 	}
 

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Map;
 
 import com.netflix.appinfo.ApplicationInfoManager;
+import com.netflix.appinfo.HealthCheckHandler;
 import com.netflix.discovery.EurekaClient;
 import com.netflix.discovery.EurekaClientConfig;
 
@@ -13,10 +14,13 @@ import dev.switchboard.core.discovery.ServiceDiscovery;
 import org.springframework.beans.BeansException;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.availability.ApplicationAvailability;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.boot.health.actuate.endpoint.HealthEndpoint;
 import org.springframework.cloud.netflix.eureka.EurekaClientConfigBean;
 import org.springframework.cloud.netflix.eureka.EurekaDiscoveryClient;
 import org.springframework.cloud.netflix.eureka.EurekaInstanceConfigBean;
@@ -84,6 +88,19 @@ class EurekaDiscoveryBackendConfiguration {
 				manager.ifAvailable((info) -> info.registerAppMetadata(metadata));
 			}
 		};
+	}
+
+	/**
+	 * Replaces Spring Cloud's aggregate-health handler when {@code eureka.client.healthcheck.enabled} is on: the
+	 * status sent to Eureka follows readiness only.
+	 */
+	@Bean
+	@ConditionalOnMissingBean(HealthCheckHandler.class)
+	@ConditionalOnBooleanProperty("eureka.client.healthcheck.enabled")
+	@ConditionalOnClass(name = "org.springframework.boot.health.actuate.endpoint.HealthEndpoint")
+	HealthCheckHandler switchboardEurekaReadinessHealthCheckHandler(ObjectProvider<HealthEndpoint> healthEndpoint,
+			ObjectProvider<ApplicationAvailability> availability) {
+		return new ReadinessHealthCheckHandler(healthEndpoint, availability);
 	}
 
 	@Bean

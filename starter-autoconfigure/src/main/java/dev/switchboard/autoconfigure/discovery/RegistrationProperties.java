@@ -48,7 +48,9 @@ public class RegistrationProperties {
 	private final Map<String, String> metadata;
 
 	/**
-	 * Path of the HTTP health check the registry calls. Defaults to /actuator/health.
+	 * Path of the HTTP health check the registry calls. Defaults to the readiness group,
+	 * /actuator/health/readiness (under management.endpoints.web.base-path), so that the outage of a broker or
+	 * registry the application uses never marks the instance critical.
 	 */
 	private final @Nullable String healthPath;
 
@@ -79,7 +81,7 @@ public class RegistrationProperties {
 		}
 		if (healthPath != null && !healthPath.startsWith("/")) {
 			throw new InvalidSwitchboardPropertyException(PREFIX + ".health-path", healthPath,
-					"the path must start with /", "a path such as /actuator/health");
+					"the path must start with /", "a path such as /actuator/health/readiness");
 		}
 		this.enabled = enabled;
 		this.serviceName = serviceName;
@@ -134,7 +136,7 @@ public class RegistrationProperties {
 
 	/**
 	 * The path of the HTTP health check.
-	 * @return the path, or {@code null} for the backend's default ({@code /actuator/health})
+	 * @return the path, or {@code null} for the default (the readiness group's path)
 	 */
 	public @Nullable String getHealthPath() {
 		return this.healthPath;

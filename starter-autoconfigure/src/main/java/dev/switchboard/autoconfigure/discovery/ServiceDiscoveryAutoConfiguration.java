@@ -34,7 +34,10 @@ import org.springframework.context.annotation.Import;
  *
  * @author Switchboard
  */
-@AutoConfiguration
+// Before Spring Cloud's Consul and Eureka configurations, whose client and health-check handler beans back off
+// when the backend configurations here define theirs (with timeouts, and following readiness).
+@AutoConfiguration(beforeName = { "org.springframework.cloud.consul.ConsulAutoConfiguration",
+		"org.springframework.cloud.netflix.eureka.EurekaDiscoveryClientConfiguration" })
 @ConditionalOnClass(DiscoveryClient.class)
 @EnableConfigurationProperties({ DiscoveryProperties.class, RegistrationProperties.class })
 @Import({ DnsDiscoveryBackendConfiguration.class, ConsulDiscoveryBackendConfiguration.class,
@@ -54,7 +57,8 @@ public final class ServiceDiscoveryAutoConfiguration {
 					null);
 		}
 		CachingServiceDiscovery discovery = new CachingServiceDiscovery(backend.discoveryClient(), backend.name(),
-				properties.getRefreshInterval(), properties.getMaxStale(), Clock.systemUTC());
+				properties.getRefreshInterval(), properties.getLookupTimeout(), properties.getMaxStale(),
+				Clock.systemUTC());
 		discovery.start();
 		return discovery;
 	}

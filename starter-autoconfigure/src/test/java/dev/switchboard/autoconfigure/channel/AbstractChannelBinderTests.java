@@ -248,9 +248,15 @@ abstract class AbstractChannelBinderTests {
 			channelBinder("flaky").send(settings.destination(), message).get(10, TimeUnit.SECONDS);
 			channelBinder("flaky").send(settings.destination(), message).get(10, TimeUnit.SECONDS);
 		}
-		await().atMost(WAIT).untilAsserted(() -> assertThat(listeners.flakyProcessed.keySet()).hasSize(10));
-		// Let the duplicates arrive too.
-		Thread.sleep(500);
+		// A marker per key after the duplicates: a key's messages are processed in order, so once every marker
+		// is processed, every duplicate before it has been delivered and dropped.
+		for (int key = 0; key < 3; key++) {
+			Message marker = converter.toMessage(new Order("flaky-marker-" + key), "k" + key, Map.of());
+			channelBinder("flaky").send(settings.destination(), marker).get(10, TimeUnit.SECONDS);
+		}
+		await().atMost(WAIT)
+			.untilAsserted(() -> assertThat(listeners.flakyProcessed.keySet()).containsAll(ids)
+				.contains("flaky-marker-0", "flaky-marker-1", "flaky-marker-2"));
 		ids.forEach((id) -> {
 			assertThat(listeners.flakyProcessed.get(id)).as("processed %s", id).hasValue(1);
 			assertThat(listeners.flakyCalls.get(id)).as("listener calls for %s", id).hasValue(2);

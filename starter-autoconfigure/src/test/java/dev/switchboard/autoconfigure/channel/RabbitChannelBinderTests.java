@@ -14,6 +14,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
+
+import com.rabbitmq.client.ShutdownSignalException;
 
 import dev.switchboard.autoconfigure.channel.rabbit.RabbitChannelBinder;
 import dev.switchboard.core.channel.ChannelDestination;
@@ -24,9 +27,12 @@ import dev.switchboard.core.channel.RetrySettings;
 import dev.switchboard.core.channel.Subscription;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -39,6 +45,7 @@ import static org.awaitility.Awaitility.await;
  *
  * @author Switchboard
  */
+@ExtendWith(OutputCaptureExtension.class)
 class RabbitChannelBinderTests extends AbstractChannelBinderTests {
 
 	@Override
@@ -104,6 +111,13 @@ class RabbitChannelBinderTests extends AbstractChannelBinderTests {
 		}, new ConsumerSettings(1, RetrySettings.ofDefaults(), null));
 		int total = 3000;
 		Map<String, CompletableFuture<Void>> sends = new LinkedHashMap<>();
+		// A connection of its own, to prove that the broker really went away.
+		com.rabbitmq.client.ConnectionFactory witnessFactory = new com.rabbitmq.client.ConnectionFactory();
+		witnessFactory.setHost("127.0.0.1");
+		witnessFactory.setAutomaticRecoveryEnabled(false);
+		com.rabbitmq.client.Connection witness = witnessFactory.newConnection("restart-witness");
+		CompletableFuture<ShutdownSignalException> outage = new CompletableFuture<>();
+		witness.addShutdownListener(outage::complete);
 		Thread restarter = new Thread(() -> {
 			sleep(Duration.ofMillis(800));
 			rabbitmqctl("stop_app");
@@ -114,7 +128,9 @@ class RabbitChannelBinderTests extends AbstractChannelBinderTests {
 			restarter.start();
 			for (int i = 0; i < total; i++) {
 				String id = "restart-" + i;
-				sends.put(id, binder.send(destination, Message.builder("message " + i).id(id).key("k" + (i % 7)).build()));
+				// A deadline longer than the restart: this test is about a graceful restart, where nothing fails.
+				sends.put(id, binder.send(destination, Message.builder("message " + i).id(id).key("k" + (i % 7)).build(),
+						Duration.ofSeconds(20)));
 				// About 1,000 publishes per second, over the whole outage.
 				if (i % 10 == 9) {
 					sleep(Duration.ofMillis(10));
@@ -152,7 +168,23 @@ class RabbitChannelBinderTests extends AbstractChannelBinderTests {
 					+ received.size() + ", lost after confirm " + lost + ", duplicates " + duplicates);
 			subscription.close();
 		}
-		assertThat(confirmed).isNotEmpty();
+		// The fault happened: the broker closed connections...
+		assertThat(outage.get(10, TimeUnit.SECONDS).isInitiatedByApplication()).isFalse();
+		// ...and no publish failed, none was lost.
+		assertThat(failed).isEmpty();
+		assertThat(confirmed).hasSize(total);
+	}
+
+	@Test
+	void repliesAreConfirmedWithoutWarnings(CapturedOutput output) {
+		RabbitChannelBinder binder = this.context.getBean(RabbitChannelBinder.class);
+		List<CompletableFuture<Quote>> quotes = IntStream.range(0, 10)
+			.mapToObj((i) -> events().quoteAsync(new QuoteRequest("reply-" + i, i)))
+			.toList();
+		quotes.forEach(CompletableFuture::join);
+		// Every reply confirmed or failed: a reply that RabbitMQ returned would still be pending, or logged.
+		await().atMost(WAIT).until(() -> binder.getPendingPublishes() == 0);
+		assertThat(output).doesNotContain("was not delivered").doesNotContain("requester is gone");
 	}
 
 	private static List<String> rabbitmqctl(String... arguments) {

@@ -1,5 +1,8 @@
 package dev.switchboard.autoconfigure.client;
 
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -92,6 +95,28 @@ class ServiceClientAutoConfigurationTests {
 		this.contextRunner.withPropertyValues("switchboard.client-defaults.timeout.connect=-1s")
 			.run((context) -> assertThat(findCause(context.getStartupFailure()).getProperty())
 				.isEqualTo("switchboard.client-defaults.timeout.connect"));
+	}
+
+	@Test
+	void callExecutorIsBoundedAndQueuesNothing() {
+		this.contextRunner.run((context) -> {
+			ThreadPoolExecutor executor = context.getBean(ServiceClientAutoConfiguration.HEDGE_EXECUTOR_BEAN_NAME,
+					ThreadPoolExecutor.class);
+			assertThat(executor.getMaximumPoolSize()).isEqualTo(200);
+			assertThat(executor.getQueue()).isInstanceOf(SynchronousQueue.class);
+			assertThat(executor.getRejectedExecutionHandler()).isInstanceOf(ThreadPoolExecutor.AbortPolicy.class);
+		});
+		this.contextRunner.withPropertyValues("switchboard.call-executor.max-threads=8")
+			.run((context) -> assertThat(context.getBean(ServiceClientAutoConfiguration.HEDGE_EXECUTOR_BEAN_NAME,
+					ThreadPoolExecutor.class)
+				.getMaximumPoolSize()).isEqualTo(8));
+	}
+
+	@Test
+	void callExecutorWithoutThreadsFailsNamingTheProperty() {
+		this.contextRunner.withPropertyValues("switchboard.call-executor.max-threads=0")
+			.run((context) -> assertThat(findCause(context.getStartupFailure()).getProperty())
+				.isEqualTo("switchboard.call-executor.max-threads"));
 	}
 
 	@Test

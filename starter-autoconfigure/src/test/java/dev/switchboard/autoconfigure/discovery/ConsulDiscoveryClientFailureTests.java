@@ -1,8 +1,12 @@
 package dev.switchboard.autoconfigure.discovery;
 
+import java.time.Duration;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+
+import dev.switchboard.autoconfigure.discovery.ConsulProtocolDouble.RecordedRequest;
 
 import org.springframework.cloud.commons.util.InetUtils;
 import org.springframework.cloud.commons.util.InetUtilsProperties;
@@ -60,6 +64,28 @@ class ConsulDiscoveryClientFailureTests {
 		this.consul.stop();
 		assertThatExceptionOfType(ResourceAccessException.class)
 			.isThrownBy(() -> this.client.getInstances("inventory"));
+	}
+
+	@Test
+	void hungAgentFailsTheLookupWithinTheReadTimeoutOfSwitchboardsClient() {
+		ConsulProperties properties = new ConsulProperties();
+		properties.setHost("127.0.0.1");
+		properties.setPort(this.consul.port());
+		ConsulDiscoveryProperties discovery = new ConsulDiscoveryProperties(new InetUtils(new InetUtilsProperties()));
+		ConsulDiscoveryClient timed = new ConsulDiscoveryClient(
+				ConsulClients.create(properties, Duration.ofMillis(500), Duration.ofMillis(500)), discovery);
+		this.consul.hang();
+		long start = System.nanoTime();
+		assertThatExceptionOfType(ResourceAccessException.class).isThrownBy(() -> timed.getInstances("inventory"));
+		assertThat(this.consul.unansweredRequests()).extracting(RecordedRequest::path)
+			.containsExactly("/v1/health/service/inventory");
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(1500));
+	}
+
+	@Test
+	void readTimeoutLeavesRoomForTheLongestBlockingQuery() {
+		assertThat(ConsulClients.readTimeout(Duration.ofSeconds(5), Duration.ofSeconds(2)))
+			.isEqualTo(Duration.ofMillis(7125));
 	}
 
 	@Test

@@ -79,6 +79,13 @@ final class ConsulProtocolDouble implements AutoCloseable {
 
 	private volatile boolean running;
 
+	/** Whether requests are received and left unanswered. Changes under {@link #lock}. */
+	private volatile boolean hanging;
+
+	private final List<RecordedRequest> unanswered = new CopyOnWriteArrayList<>();
+
+	private final java.util.concurrent.atomic.AtomicInteger checkRuns = new java.util.concurrent.atomic.AtomicInteger();
+
 	private @Nullable HttpServer server;
 
 	private @Nullable ExecutorService executor;
@@ -188,10 +195,42 @@ final class ConsulProtocolDouble implements AutoCloseable {
 	}
 
 	/**
-	 * Answers normally again after {@link #answerErrors(int, String)}.
+	 * Hangs as an agent that accepts connections and never answers: every later request is read, recorded in
+	 * {@link #unansweredRequests()} and left without answer, its connection open, until
+	 * {@link #answerNormally()} or {@link #stop()}.
+	 */
+	void hang() {
+		synchronized (this.lock) {
+			this.hanging = true;
+		}
+	}
+
+	/**
+	 * Answers normally again after {@link #answerErrors(int, String)} or {@link #hang()}; requests held by a hang
+	 * are answered now (their clients have usually given up).
 	 */
 	void answerNormally() {
 		this.failure = null;
+		synchronized (this.lock) {
+			this.hanging = false;
+			this.lock.notifyAll();
+		}
+	}
+
+	/**
+	 * Requests received while hanging and not answered then.
+	 * @return the requests, oldest first
+	 */
+	List<RecordedRequest> unansweredRequests() {
+		return List.copyOf(this.unanswered);
+	}
+
+	/**
+	 * How many registered HTTP checks the double has run.
+	 * @return the count
+	 */
+	int checkRuns() {
+		return this.checkRuns.get();
 	}
 
 	/**
@@ -252,7 +291,9 @@ final class ConsulProtocolDouble implements AutoCloseable {
 		String path = exchange.getRequestURI().getPath();
 		Map<String, String> query = parseQuery(exchange.getRequestURI().getRawQuery());
 		String token = exchange.getRequestHeaders().getFirst("X-Consul-Token");
-		this.requests.add(new RecordedRequest(method, path, query, token));
+		RecordedRequest recorded = new RecordedRequest(method, path, query, token);
+		this.requests.add(recorded);
+		awaitEndOfHang(recorded);
 		Failure currentFailure = this.failure;
 		if (currentFailure != null) {
 			respond(exchange, currentFailure.status(), currentFailure.body(), null);
@@ -314,6 +355,24 @@ final class ConsulProtocolDouble implements AutoCloseable {
 		catch (RuntimeException ex) {
 			System.err.println("ConsulProtocolDouble: failed to answer " + method + " " + path + ": " + ex);
 			respond(exchange, 500, String.valueOf(ex.getMessage()), null);
+		}
+	}
+
+	private void awaitEndOfHang(RecordedRequest request) {
+		synchronized (this.lock) {
+			if (!this.hanging) {
+				return;
+			}
+			this.unanswered.add(request);
+			while (this.hanging && this.running) {
+				try {
+					this.lock.wait();
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+					return;
+				}
+			}
 		}
 	}
 
@@ -411,6 +470,7 @@ final class ConsulProtocolDouble implements AutoCloseable {
 			synchronized (this.lock) {
 				setStatus(registration, status);
 			}
+			this.checkRuns.incrementAndGet();
 		}
 	}
 

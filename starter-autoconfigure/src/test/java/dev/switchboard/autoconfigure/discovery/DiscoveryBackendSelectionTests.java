@@ -55,9 +55,32 @@ class DiscoveryBackendSelectionTests {
 			.containsEntry("spring.cloud.consul.service-registry.enabled", "false")
 			.containsEntry("eureka.client.enabled", "false");
 		assertThat(defaults("consul")).containsOnly(Map.entry("spring.cloud.consul.discovery.query-passing", "true"),
+				Map.entry("spring.cloud.consul.discovery.fail-fast", "false"),
+				Map.entry("management.health.consul.enabled", "false"),
+				Map.entry("spring.cloud.discovery.client.health-indicator.enabled", "false"),
+				Map.entry("management.endpoint.health.probes.enabled", "true"),
+				Map.entry("spring.cloud.consul.discovery.health-check-path", "/actuator/health/readiness"),
 				Map.entry("eureka.client.enabled", "false"));
 		assertThat(defaults("eureka")).doesNotContainKey("eureka.client.enabled")
-			.containsEntry("spring.cloud.consul.enabled", "false");
+			.containsEntry("spring.cloud.consul.enabled", "false")
+			.containsEntry("management.endpoint.health.probes.enabled", "true")
+			.containsEntry("eureka.instance.health-check-url-path", "/actuator/health/readiness");
+		assertThat(defaults("static")).doesNotContainKey("management.endpoint.health.probes.enabled");
+	}
+
+	@Test
+	void registrationChecksTheReadinessGroupUnderTheManagementBasePath() {
+		assertThat(defaults("consul", "management.endpoints.web.base-path", "/manage/"))
+			.containsEntry("spring.cloud.consul.discovery.health-check-path", "/manage/health/readiness");
+	}
+
+	@Test
+	void withoutRegistrationOrWithProbesSwitchedOffTheHealthCheckPathIsLeftAlone() {
+		assertThat(defaults("consul", "switchboard.registration.enabled", "false"))
+			.doesNotContainKeys("spring.cloud.consul.discovery.health-check-path",
+					"management.endpoint.health.probes.enabled");
+		assertThat(defaults("eureka", "management.endpoint.health.probes.enabled", "false"))
+			.doesNotContainKeys("eureka.instance.health-check-url-path", "management.endpoint.health.probes.enabled");
 	}
 
 	@Test
@@ -83,8 +106,11 @@ class DiscoveryBackendSelectionTests {
 		assertThat(environment.containsProperty("eureka.client.enabled")).isFalse();
 	}
 
-	private static Map<String, Object> defaults(String type) {
+	private static Map<String, Object> defaults(String type, String... userProperty) {
 		MockEnvironment environment = new MockEnvironment().withProperty("switchboard.discovery.type", type);
+		for (int i = 0; i < userProperty.length; i += 2) {
+			environment.setProperty(userProperty[i], userProperty[i + 1]);
+		}
 		new DiscoveryBackendEnvironmentPostProcessor().postProcessEnvironment(environment,
 				new SpringApplication(Application.class));
 		MapPropertySource source = (MapPropertySource) environment.getPropertySources()

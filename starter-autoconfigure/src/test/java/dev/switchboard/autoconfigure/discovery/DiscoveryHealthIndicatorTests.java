@@ -57,8 +57,10 @@ class DiscoveryHealthIndicatorTests {
 			assertThat(health.getStatus()).isEqualTo(Status.DOWN);
 			assertThat(health.getDetails()).containsEntry("backend", "test")
 				.containsEntry("outageSince", String.valueOf(discovery.getOutageStart()))
-				.containsEntry("cause", "java.lang.IllegalStateException: registry unreachable")
-				.containsEntry("staleInstances", 2);
+				.containsKey("outageDuration")
+				.containsEntry("lastError", "java.lang.IllegalStateException: registry unreachable")
+				.containsEntry("instancesKept", 2)
+				.containsEntry("instancesKeptFor", "the whole outage");
 			assertThat(discovery.getInstances("inventory")).hasSize(2);
 		});
 	}

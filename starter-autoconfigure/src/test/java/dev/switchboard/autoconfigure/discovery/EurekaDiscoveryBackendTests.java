@@ -7,7 +7,9 @@ import java.time.Duration;
 import java.util.List;
 
 import com.netflix.appinfo.DataCenterInfo;
+import com.netflix.appinfo.HealthCheckHandler;
 import com.netflix.appinfo.InstanceInfo;
+import com.netflix.appinfo.InstanceInfo.InstanceStatus;
 import com.netflix.appinfo.LeaseInfo;
 import com.netflix.appinfo.MyDataCenterInfo;
 import com.netflix.discovery.shared.Application;
@@ -22,9 +24,12 @@ import org.junit.jupiter.api.TestMethodOrder;
 import dev.switchboard.core.discovery.CachingServiceDiscovery;
 
 import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.availability.AvailabilityChangeEvent;
+import org.springframework.boot.availability.ReadinessState;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.health.actuate.endpoint.HealthEndpoint;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
@@ -77,7 +82,7 @@ class EurekaDiscoveryBackendTests {
 		assertThat(registered.getHostName()).isEqualTo("127.0.0.1");
 		assertThat(registered.getVIPAddress()).isEqualTo("inventory");
 		assertThat(registered.getMetadata()).containsEntry("zone", "zone-a");
-		assertThat(registered.getHealthCheckUrl()).endsWith(":" + port(inventory) + "/actuator/health");
+		assertThat(registered.getHealthCheckUrl()).endsWith(":" + port(inventory) + "/actuator/health/readiness");
 
 		CachingServiceDiscovery discovery = inventory.getBean(CachingServiceDiscovery.class);
 		assertThat(discovery.backend()).isEqualTo("eureka");
@@ -126,7 +131,7 @@ class EurekaDiscoveryBackendTests {
 		Health down = health.health();
 		assertThat(down.getStatus()).isEqualTo(Status.DOWN);
 		assertThat(down.getDetails()).containsEntry("backend", "eureka").containsKey("outageSince");
-		assertThat(down.getDetails().get("cause")).asString().contains("last successful registry fetch");
+		assertThat(down.getDetails().get("lastError")).asString().contains("last successful registry fetch");
 		assertThat(discovery.getInstances("inventory")).extracting(ServiceInstance::getPort)
 			.containsExactly(port(inventory));
 
@@ -137,6 +142,31 @@ class EurekaDiscoveryBackendTests {
 				.containsExactly(8181));
 		await().atMost(Duration.ofSeconds(5)).until(discovery::isBackendAvailable);
 		assertThat(health.health().getStatus()).isEqualTo(Status.UP);
+	}
+
+	@Test
+	@Order(4)
+	void failingHealthIndicatorLeavesTheInstanceUpInEurekaWhileReadinessDecidesItsStatus() {
+		ConfigurableApplicationContext shop = startClient("shop", "eureka.client.healthcheck.enabled=true");
+		try {
+			assertThat(shop.getBean(HealthCheckHandler.class)).isInstanceOf(ReadinessHealthCheckHandler.class);
+			await().atMost(Duration.ofSeconds(10)).until(() -> awaitRegistered("SHOP").getStatus() == InstanceStatus.UP);
+			shop.getBean(ToggledBrokerHealth.class).down = true;
+			// The fault: the aggregate health is DOWN.
+			assertThat(shop.getBean(HealthEndpoint.class).health().getStatus()).isEqualTo(Status.DOWN);
+
+			// Readiness alone moves the registered status, with the broker still down...
+			AvailabilityChangeEvent.publish(shop, ReadinessState.REFUSING_TRAFFIC);
+			await().atMost(Duration.ofSeconds(10))
+				.until(() -> awaitRegistered("SHOP").getStatus() == InstanceStatus.DOWN);
+			AvailabilityChangeEvent.publish(shop, ReadinessState.ACCEPTING_TRAFFIC);
+			// ...and the instance is UP again in Eureka although the aggregate health stays DOWN.
+			await().atMost(Duration.ofSeconds(10)).until(() -> awaitRegistered("SHOP").getStatus() == InstanceStatus.UP);
+			assertThat(shop.getBean(HealthEndpoint.class).health().getStatus()).isEqualTo(Status.DOWN);
+		}
+		finally {
+			shop.close();
+		}
 	}
 
 	private static InstanceInfo awaitRegistered(String app) {
@@ -217,6 +247,25 @@ class EurekaDiscoveryBackendTests {
 		@org.springframework.context.annotation.Bean
 		InstanceMetadataContributor lateMetadata() {
 			return () -> java.util.Map.of("grpc-port", "9191");
+		}
+
+		@org.springframework.context.annotation.Bean
+		ToggledBrokerHealth brokerHealthIndicator() {
+			return new ToggledBrokerHealth();
+		}
+
+	}
+
+	/**
+	 * Stands for a broker's health indicator: DOWN while the broker is out.
+	 */
+	static final class ToggledBrokerHealth implements org.springframework.boot.health.contributor.HealthIndicator {
+
+		volatile boolean down;
+
+		@Override
+		public Health health() {
+			return this.down ? Health.down().build() : Health.up().build();
 		}
 
 	}

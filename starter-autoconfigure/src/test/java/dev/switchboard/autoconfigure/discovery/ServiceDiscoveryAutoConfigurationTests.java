@@ -49,6 +49,35 @@ class ServiceDiscoveryAutoConfigurationTests {
 	}
 
 	@Test
+	void lookupTimeoutDefaultsToFiveSecondsAndLastKnownInstancesAreKeptForTheWholeOutage() {
+		this.contextRunner.run((context) -> {
+			CachingServiceDiscovery discovery = context.getBean(CachingServiceDiscovery.class);
+			assertThat(discovery.getLookupTimeout()).isEqualTo(java.time.Duration.ofSeconds(5));
+			assertThat(discovery.getMaxStale()).isNull();
+		});
+	}
+
+	@Test
+	void lookupTimeoutAndMaxStaleAreApplied() {
+		this.contextRunner
+			.withPropertyValues("switchboard.discovery.lookup-timeout=750ms", "switchboard.discovery.max-stale=10m")
+			.run((context) -> {
+				CachingServiceDiscovery discovery = context.getBean(CachingServiceDiscovery.class);
+				assertThat(discovery.getLookupTimeout()).isEqualTo(java.time.Duration.ofMillis(750));
+				assertThat(discovery.getMaxStale()).isEqualTo(java.time.Duration.ofMinutes(10));
+			});
+	}
+
+	@Test
+	void nonPositiveLookupTimeoutFailsNamingTheProperty() {
+		this.contextRunner.withPropertyValues("switchboard.discovery.lookup-timeout=0s").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(findCause(context.getStartupFailure(), InvalidSwitchboardPropertyException.class).getProperty())
+				.isEqualTo("switchboard.discovery.lookup-timeout");
+		});
+	}
+
+	@Test
 	void cachingDiscoveryIsStoppedWithTheContext() {
 		this.contextRunner.run((context) -> assertThat(context).hasSingleBean(CachingServiceDiscovery.class));
 	}

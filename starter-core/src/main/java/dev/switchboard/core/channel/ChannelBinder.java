@@ -12,7 +12,10 @@ import org.jspecify.annotations.Nullable;
  * Contract for implementations, so that every binder behaves the same:
  * <ul>
  * <li>{@link #send} completes its future when the broker has accepted the message (Kafka {@code acks=all}, a
- * RabbitMQ publisher confirm), exceptionally when it has not; it never blocks on the broker.</li>
+ * RabbitMQ publisher confirm) and, at the latest, when its deadline passes: then with a
+ * {@link MessageNotPublishedException} if the message was never handed to the broker (and it never will be), or
+ * a {@link PublishOutcomeUnknownException} if it was. It blocks its caller no longer than the deadline, and
+ * bounds the publishes it holds (a {@link dev.switchboard.core.channel.publish.PublishWindow} does both).</li>
  * <li>Every consumer group receives every message once; within a group one consumer processes it; messages
  * with the same key reach the same consumer in publication order.</li>
  * <li>A handler that throws is called again after {@link RetrySettings#backoffAfter(int)}, up to
@@ -35,13 +38,27 @@ public interface ChannelBinder extends AutoCloseable {
 	 */
 	String name();
 
+	/** The deadline of a publish that names none: the default of {@code request-timeout}. */
+	Duration DEFAULT_PUBLISH_TIMEOUT = Duration.ofSeconds(5);
+
 	/**
-	 * Sends a message.
+	 * Sends a message with a deadline.
 	 * @param destination where to send it
 	 * @param message the message
-	 * @return a future completed when the broker acknowledged the message
+	 * @param timeout the time from now to the publish's deadline
+	 * @return a future completed when the broker acknowledged the message, or exceptionally by the deadline
 	 */
-	CompletableFuture<Void> send(ChannelDestination destination, Message message);
+	CompletableFuture<Void> send(ChannelDestination destination, Message message, Duration timeout);
+
+	/**
+	 * Sends a message with the {@link #DEFAULT_PUBLISH_TIMEOUT default deadline}.
+	 * @param destination where to send it
+	 * @param message the message
+	 * @return a future completed when the broker acknowledged the message, or exceptionally by the deadline
+	 */
+	default CompletableFuture<Void> send(ChannelDestination destination, Message message) {
+		return send(destination, message, DEFAULT_PUBLISH_TIMEOUT);
+	}
 
 	/**
 	 * Starts consuming a destination as a member of a consumer group.

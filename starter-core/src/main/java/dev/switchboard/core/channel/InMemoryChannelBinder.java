@@ -36,8 +36,9 @@ import org.jspecify.annotations.Nullable;
  * {@link DeadLetterHeaders};</li>
  * <li>requests are answered by the first handler that returns a reply.</li>
  * </ul>
- * Messages are not persisted: a message sent to a destination without subscriptions is dropped (a dead letter
- * with an error log), and closing a subscription lets the messages in flight finish but drops those queued.
+ * Messages are not persisted: a message sent to a destination without subscriptions is dropped, with a warning
+ * once per destination, and closing a subscription lets the messages in flight finish but drops those queued.
+ * A send is handed over at once, so its deadline never applies.
  *
  * @author Switchboard
  */
@@ -59,6 +60,8 @@ public final class InMemoryChannelBinder implements ChannelBinder {
 
 	private final Map<String, AtomicLong> deadLettered = new ConcurrentHashMap<>();
 
+	private final Set<String> warnedUnsubscribed = ConcurrentHashMap.newKeySet();
+
 	private final ScheduledExecutorService timer;
 
 	private final AtomicInteger threadCount = new AtomicInteger();
@@ -79,13 +82,22 @@ public final class InMemoryChannelBinder implements ChannelBinder {
 	}
 
 	@Override
-	public CompletableFuture<Void> send(ChannelDestination destination, Message message) {
+	public CompletableFuture<Void> send(ChannelDestination destination, Message message, Duration timeout) {
 		if (this.closed) {
-			return CompletableFuture.failedFuture(closedException());
+			return CompletableFuture.failedFuture(new MessageNotPublishedException(
+					"Message " + message.getId() + " to " + destination + " was not published: the in-memory binder"
+							+ " is closed", message.getId(), null));
 		}
 		Topic topic = this.topics.get(destination.name());
 		if (topic == null || !topic.deliver(message)) {
-			if (logger.isDebugEnabled()) {
+			// Nothing keeps a message in memory: without a subscriber it is gone, which must not go unnoticed.
+			if (this.warnedUnsubscribed.add(destination.name())) {
+				logger.warn("No listener in this application subscribes to destination '" + destination.name()
+						+ "' of the in-memory binder: messages sent there are dropped (first: " + message
+						+ "). Use a broker binder (switchboard.channels." + destination.channel()
+						+ ".binder) to reach other applications.");
+			}
+			else if (logger.isDebugEnabled()) {
 				logger.debug("No subscription on destination '" + destination.name() + "': dropped " + message);
 			}
 		}

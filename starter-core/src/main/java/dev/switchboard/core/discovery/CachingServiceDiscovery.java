@@ -3,14 +3,26 @@ package dev.switchboard.core.discovery;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -21,12 +33,22 @@ import org.springframework.cloud.client.discovery.DiscoveryClient;
 
 /**
  * A {@link ServiceDiscovery} that answers from memory and refreshes from a {@link DiscoveryClient} in the
- * background. When the backend fails, the last instances it reported stay in use for {@code maxStale} (one
- * warning per outage); fresh answers replace them as soon as the backend answers again.
+ * background.
  * <p>
- * Written here rather than taken from Spring Cloud: its {@code CachingServiceInstanceListSupplier} drops
- * to an empty list when the backend fails and has no outage tracking, and Spring Cloud LoadBalancer's cache
- * is tied to its reactive pipeline.
+ * No thread waits on the backend for longer than the lookup timeout: lookups run on a small pool of their own,
+ * and callers wait for their answer with a deadline. A caller waits only for the first answer about a service;
+ * later calls read memory. A refresh waits for all its lookups together, at most the lookup timeout, then
+ * abandons those that did not answer (counted as an outage) so that the next refresh runs on time. An abandoned
+ * lookup that answers later still updates the cache, unless a newer answer came first.
+ * <p>
+ * When the backend fails or does not answer in time, the last instances it reported stay in use for as long as
+ * the outage lasts, unless {@code maxStale} is set: then they are dropped once they are older than that. A
+ * positive empty answer (the backend says the service has no instance) always empties the list. Fresh answers
+ * replace the last known instances as soon as the backend answers again.
+ * <p>
+ * Written here rather than taken from Spring Cloud: its {@code CachingServiceInstanceListSupplier} drops to an
+ * empty list when the backend fails, has no outage tracking and no lookup deadline, and Spring Cloud
+ * LoadBalancer's cache is tied to its reactive pipeline.
  *
  * @author Switchboard
  */
@@ -36,21 +58,40 @@ public final class CachingServiceDiscovery implements ServiceDiscovery, AutoClos
 
 	private static final Duration MIN_TTL = Duration.ofSeconds(1);
 
+	/**
+	 * Threads that may run lookups at once. Bounds the threads a backend without timeouts of its own can hold:
+	 * a lookup that never returns keeps its thread, and once all are taken, further lookups queue and time out.
+	 */
+	static final int LOOKUP_THREADS = 4;
+
+	/**
+	 * Lookups that may wait for a thread; beyond that a lookup fails at once (and counts as an outage).
+	 */
+	static final int LOOKUP_QUEUE = 256;
+
 	private final DiscoveryClient backendClient;
 
 	private final String backend;
 
 	private final Duration refreshInterval;
 
-	private final Duration maxStale;
+	private final Duration lookupTimeout;
+
+	private final @Nullable Duration maxStale;
 
 	private final Clock clock;
 
 	private final Map<String, Entry> entries = new ConcurrentHashMap<>();
 
+	private final Map<String, Lookup> inFlight = new ConcurrentHashMap<>();
+
 	private final List<InstanceChangeListener> listeners = new CopyOnWriteArrayList<>();
 
-	private final Object refreshLock = new Object();
+	private final AtomicLong lookupSequence = new AtomicLong();
+
+	private final Object applyLock = new Object();
+
+	private final ThreadPoolExecutor lookups;
 
 	private volatile @Nullable Outage outage;
 
@@ -61,22 +102,33 @@ public final class CachingServiceDiscovery implements ServiceDiscovery, AutoClos
 	 * @param backendClient the backend's discovery client
 	 * @param backend the backend's name, for errors and logs
 	 * @param refreshInterval time between background refreshes
-	 * @param maxStale how long the last known instances stay in use while the backend fails
+	 * @param lookupTimeout longest time a caller or a refresh waits for the backend to answer a lookup
+	 * @param maxStale how long the last known instances stay in use while the backend fails, or {@code null} to
+	 * keep them for as long as the outage lasts
 	 * @param clock the clock used to age entries
 	 */
 	public CachingServiceDiscovery(DiscoveryClient backendClient, String backend, Duration refreshInterval,
-			Duration maxStale, Clock clock) {
-		if (refreshInterval.isNegative() || refreshInterval.isZero()) {
-			throw new IllegalArgumentException("refreshInterval must be positive but was " + refreshInterval);
-		}
-		if (maxStale.isNegative()) {
+			Duration lookupTimeout, @Nullable Duration maxStale, Clock clock) {
+		requirePositive("refreshInterval", refreshInterval);
+		requirePositive("lookupTimeout", lookupTimeout);
+		if (maxStale != null && maxStale.isNegative()) {
 			throw new IllegalArgumentException("maxStale must not be negative but was " + maxStale);
 		}
 		this.backendClient = backendClient;
 		this.backend = backend;
 		this.refreshInterval = refreshInterval;
+		this.lookupTimeout = lookupTimeout;
 		this.maxStale = maxStale;
 		this.clock = clock;
+		this.lookups = new ThreadPoolExecutor(LOOKUP_THREADS, LOOKUP_THREADS, 30, TimeUnit.SECONDS,
+				new ArrayBlockingQueue<>(LOOKUP_QUEUE), daemonThreads("switchboard-discovery-lookup-" + backend));
+		this.lookups.allowCoreThreadTimeOut(true);
+	}
+
+	private static void requirePositive(String name, Duration value) {
+		if (value.isNegative() || value.isZero()) {
+			throw new IllegalArgumentException(name + " must be positive but was " + value);
+		}
 	}
 
 	/**
@@ -84,11 +136,8 @@ public final class CachingServiceDiscovery implements ServiceDiscovery, AutoClos
 	 */
 	public synchronized void start() {
 		if (this.scheduler == null) {
-			ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor((runnable) -> {
-				Thread thread = new Thread(runnable, "switchboard-discovery-" + this.backend);
-				thread.setDaemon(true);
-				return thread;
-			});
+			ScheduledExecutorService executor = Executors
+				.newSingleThreadScheduledExecutor(daemonThreads("switchboard-discovery-" + this.backend));
 			this.scheduler = executor;
 			scheduleNextRefresh(executor);
 		}
@@ -100,6 +149,8 @@ public final class CachingServiceDiscovery implements ServiceDiscovery, AutoClos
 			this.scheduler.shutdownNow();
 			this.scheduler = null;
 		}
+		// Interrupts lookups that are stuck in the backend; those that ignore interrupts end with their sockets.
+		this.lookups.shutdownNow();
 	}
 
 	@Override
@@ -107,13 +158,27 @@ public final class CachingServiceDiscovery implements ServiceDiscovery, AutoClos
 		return this.backend;
 	}
 
+	/**
+	 * The instances of a service: from memory, except for the first lookup of a service, which waits for the
+	 * backend for at most the lookup timeout and answers an empty list when the backend did not answer (the
+	 * background refresh keeps asking).
+	 * @param serviceId the service id
+	 * @return the instances, possibly empty
+	 */
 	@Override
 	public List<ServiceInstance> getInstances(String serviceId) {
 		Entry entry = this.entries.get(serviceId);
-		if (entry == null) {
-			// The first lookup of a service waits for the backend; later ones never do.
-			entry = this.entries.computeIfAbsent(serviceId, this::firstLookup);
+		if (entry != null) {
+			return entry.instances();
 		}
+		Instant now = this.clock.instant();
+		Lookup lookup = lookup(serviceId);
+		if (!await(lookup, System.nanoTime() + this.lookupTimeout.toNanos())) {
+			timedOut(serviceId, lookup, now);
+		}
+		// Never answered: remember the service with no instances, so that the refresh keeps asking for it and
+		// later calls do not wait again.
+		entry = this.entries.computeIfAbsent(serviceId, (id) -> new Entry(List.of(), null, 0));
 		return entry.instances();
 	}
 
@@ -122,9 +187,9 @@ public final class CachingServiceDiscovery implements ServiceDiscovery, AutoClos
 	 * @return an immutable copy of the cache
 	 */
 	public Map<String, List<ServiceInstance>> snapshot() {
-		Map<String, List<ServiceInstance>> copy = new java.util.TreeMap<>();
+		Map<String, List<ServiceInstance>> copy = new TreeMap<>();
 		this.entries.forEach((id, entry) -> copy.put(id, entry.instances()));
-		return java.util.Collections.unmodifiableMap(copy);
+		return Collections.unmodifiableMap(copy);
 	}
 
 	/**
@@ -136,12 +201,13 @@ public final class CachingServiceDiscovery implements ServiceDiscovery, AutoClos
 	}
 
 	/**
-	 * The failure that started the current outage, if any.
+	 * The most recent failure of the current outage, if any: an exception of the backend, or a
+	 * {@link DiscoveryLookupTimeoutException} when it did not answer in time.
 	 * @return the failure, or {@code null} when the backend is available
 	 */
 	public @Nullable Throwable getOutageCause() {
 		Outage current = this.outage;
-		return (current != null) ? current.cause() : null;
+		return (current != null) ? current.lastError() : null;
 	}
 
 	/**
@@ -154,6 +220,22 @@ public final class CachingServiceDiscovery implements ServiceDiscovery, AutoClos
 	}
 
 	/**
+	 * How long the last known instances stay in use during an outage.
+	 * @return the maximum age, or {@code null} when they stay in use for as long as the outage lasts
+	 */
+	public @Nullable Duration getMaxStale() {
+		return this.maxStale;
+	}
+
+	/**
+	 * The longest time a caller or a refresh waits for the backend.
+	 * @return the lookup timeout
+	 */
+	public Duration getLookupTimeout() {
+		return this.lookupTimeout;
+	}
+
+	/**
 	 * Registers a listener told about every change of a service's instances.
 	 * @param listener the listener
 	 */
@@ -162,22 +244,35 @@ public final class CachingServiceDiscovery implements ServiceDiscovery, AutoClos
 	}
 
 	/**
-	 * Asks the backend again for every known service now, for example when a registry watch reports a change.
+	 * Asks the backend again for every known service now, for example when a registry watch reports a change,
+	 * and waits for the answers for at most the lookup timeout in all. Lookups that did not answer by then are
+	 * abandoned and count as an outage.
 	 */
 	public void refresh() {
-		synchronized (this.refreshLock) {
-			for (String serviceId : this.entries.keySet()) {
-				refresh(serviceId);
-			}
+		Instant now = this.clock.instant();
+		long deadline = System.nanoTime() + this.lookupTimeout.toNanos();
+		Map<String, Lookup> started = new LinkedHashMap<>();
+		for (String serviceId : this.entries.keySet()) {
+			started.put(serviceId, lookup(serviceId));
 		}
+		started.forEach((serviceId, lookup) -> {
+			if (!await(lookup, deadline)) {
+				timedOut(serviceId, lookup, now);
+			}
+		});
 	}
 
 	private void scheduleNextRefresh(ScheduledExecutorService executor) {
 		if (!executor.isShutdown()) {
-			executor.schedule(() -> {
-				refreshSafely();
-				scheduleNextRefresh(executor);
-			}, nextRefreshDelay().toMillis(), TimeUnit.MILLISECONDS);
+			try {
+				executor.schedule(() -> {
+					refreshSafely();
+					scheduleNextRefresh(executor);
+				}, nextRefreshDelay().toMillis(), TimeUnit.MILLISECONDS);
+			}
+			catch (RejectedExecutionException ex) {
+				// Closed meanwhile.
+			}
 		}
 	}
 
@@ -209,38 +304,68 @@ public final class CachingServiceDiscovery implements ServiceDiscovery, AutoClos
 		}
 	}
 
-	private void refresh(String serviceId) {
-		Entry previous = this.entries.get(serviceId);
-		Instant now = this.clock.instant();
-		Entry next;
-		try {
-			next = new Entry(fetch(serviceId), now);
-			backendAnswered();
-		}
-		catch (RuntimeException ex) {
-			backendFailed(ex, now);
-			next = expireIfTooOld(serviceId, previous, now);
-		}
-		if (next != previous) {
-			this.entries.put(serviceId, next);
-			if (previous == null || !previous.instances().equals(next.instances())) {
-				notifyListeners(serviceId, next.instances());
+	/**
+	 * The lookup of a service that is running, or a new one. A lookup still running after the lookup timeout is
+	 * abandoned for a new one: its thread stays busy until the backend lets go, which the pool's size bounds.
+	 */
+	private Lookup lookup(String serviceId) {
+		long now = System.nanoTime();
+		while (true) {
+			Lookup running = this.inFlight.get(serviceId);
+			if (running != null && now - running.startedAt() < this.lookupTimeout.toNanos()) {
+				return running;
+			}
+			Lookup created = new Lookup(this.lookupSequence.incrementAndGet(), now, new CompletableFuture<>());
+			boolean won = (running != null) ? this.inFlight.replace(serviceId, running, created)
+					: this.inFlight.putIfAbsent(serviceId, created) == null;
+			if (won) {
+				submit(serviceId, created);
+				return created;
 			}
 		}
 	}
 
-	private Entry firstLookup(String serviceId) {
-		Instant now = this.clock.instant();
+	private void submit(String serviceId, Lookup lookup) {
 		try {
-			Entry entry = new Entry(fetch(serviceId), now);
+			this.lookups.execute(() -> runLookup(serviceId, lookup));
+		}
+		catch (RejectedExecutionException ex) {
+			String reason = this.lookups.isShutdown() ? "discovery is closed"
+					: "all " + LOOKUP_THREADS + " lookup threads are busy and " + LOOKUP_QUEUE
+							+ " lookups wait: the backend does not answer";
+			failed(serviceId, lookup, new IllegalStateException("Cannot look up service '" + serviceId
+					+ "' in discovery backend '" + this.backend + "': " + reason, ex), this.clock.instant());
+		}
+	}
+
+	private void runLookup(String serviceId, Lookup lookup) {
+		if (this.inFlight.get(serviceId) != lookup) {
+			// Given up while it waited for a thread: a newer lookup of the service replaced it.
+			return;
+		}
+		try {
+			List<ServiceInstance> instances = fetch(serviceId);
+			apply(serviceId, lookup, instances, this.clock.instant());
 			backendAnswered();
-			return entry;
+			finish(serviceId, lookup);
 		}
 		catch (RuntimeException ex) {
-			backendFailed(ex, now);
-			// Never answered: nothing to fall back on. The background refresh keeps trying.
-			return new Entry(List.of(), null);
+			failed(serviceId, lookup, ex, this.clock.instant());
 		}
+		catch (Error ex) {
+			failed(serviceId, lookup, new IllegalStateException("Discovery lookup of '" + serviceId + "' failed", ex),
+					this.clock.instant());
+			throw ex;
+		}
+	}
+
+	/**
+	 * Ends a lookup for its waiters. It leaves the in-flight map first, so that a waiter that wakes up and asks
+	 * again starts a new lookup instead of joining the finished one.
+	 */
+	private void finish(String serviceId, Lookup lookup) {
+		this.inFlight.remove(serviceId, lookup);
+		lookup.done().complete(null);
 	}
 
 	private List<ServiceInstance> fetch(String serviceId) {
@@ -248,16 +373,65 @@ public final class CachingServiceDiscovery implements ServiceDiscovery, AutoClos
 		return (instances != null) ? List.copyOf(instances) : List.of();
 	}
 
-	private @Nullable Entry expireIfTooOld(String serviceId, @Nullable Entry previous, Instant now) {
-		if (previous == null || previous.fetchedAt() == null || previous.instances().isEmpty()) {
-			return previous;
+	private boolean await(Lookup lookup, long deadlineNanos) {
+		try {
+			lookup.done().get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+			return true;
 		}
-		if (previous.fetchedAt().plus(this.maxStale).isBefore(now)) {
-			logger.warn("Discovery backend '" + this.backend + "' has not answered for longer than max-stale ("
-					+ this.maxStale + "): dropping the last known instances of '" + serviceId + "'");
-			return new Entry(List.of(), previous.fetchedAt());
+		catch (TimeoutException ex) {
+			return false;
 		}
-		return previous;
+		catch (ExecutionException ex) {
+			return true;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return true;
+		}
+	}
+
+	private void apply(String serviceId, Lookup lookup, List<ServiceInstance> instances, Instant now) {
+		synchronized (this.applyLock) {
+			Entry previous = this.entries.get(serviceId);
+			if (previous != null && previous.sequence() > lookup.sequence()) {
+				// A newer lookup answered first: this answer is older than what the cache holds.
+				return;
+			}
+			this.entries.put(serviceId, new Entry(instances, now, lookup.sequence()));
+			if (previous == null || !previous.instances().equals(instances)) {
+				notifyListeners(serviceId, instances);
+			}
+		}
+	}
+
+	private void timedOut(String serviceId, Lookup lookup, Instant now) {
+		failed(serviceId, lookup, new DiscoveryLookupTimeoutException(serviceId, this.backend, this.lookupTimeout),
+				now);
+	}
+
+	private void failed(String serviceId, Lookup lookup, RuntimeException ex, Instant now) {
+		backendFailed(ex, now);
+		expireIfTooOld(serviceId, now);
+		finish(serviceId, lookup);
+	}
+
+	private void expireIfTooOld(String serviceId, Instant now) {
+		Duration limit = this.maxStale;
+		if (limit == null) {
+			return;
+		}
+		synchronized (this.applyLock) {
+			Entry previous = this.entries.get(serviceId);
+			if (previous == null || previous.fetchedAt() == null || previous.instances().isEmpty()) {
+				return;
+			}
+			if (previous.fetchedAt().plus(limit).isBefore(now)) {
+				logger.warn("Discovery backend '" + this.backend + "' has not answered for longer than max-stale ("
+						+ limit + "): dropping the last known instances of '" + serviceId + "'");
+				this.entries.put(serviceId, new Entry(List.of(), previous.fetchedAt(), previous.sequence()));
+				notifyListeners(serviceId, List.of());
+			}
+		}
 	}
 
 	private void backendAnswered() {
@@ -269,11 +443,16 @@ public final class CachingServiceDiscovery implements ServiceDiscovery, AutoClos
 		}
 	}
 
-	private void backendFailed(RuntimeException ex, Instant now) {
-		if (this.outage == null) {
+	private synchronized void backendFailed(RuntimeException ex, Instant now) {
+		Outage current = this.outage;
+		if (current == null) {
 			this.outage = new Outage(now, ex);
-			logger.warn("Discovery backend '" + this.backend + "' failed; calls use the last known instances for up to "
-					+ this.maxStale + ": " + ex);
+			String kept = (this.maxStale != null) ? "for up to " + this.maxStale : "until it answers again";
+			logger.warn("Discovery backend '" + this.backend + "' failed; calls use the last known instances " + kept
+					+ ": " + ex);
+		}
+		else {
+			this.outage = new Outage(current.since(), ex);
 		}
 	}
 
@@ -288,12 +467,28 @@ public final class CachingServiceDiscovery implements ServiceDiscovery, AutoClos
 		}
 	}
 
+	private static java.util.concurrent.ThreadFactory daemonThreads(String prefix) {
+		AtomicInteger count = new AtomicInteger();
+		return (runnable) -> {
+			Thread thread = new Thread(runnable, prefix + "-" + count.incrementAndGet());
+			thread.setDaemon(true);
+			return thread;
+		};
+	}
+
 	@Override
 	public String toString() {
 		return "CachingServiceDiscovery[backend=" + this.backend + ", services=" + this.entries.keySet() + "]";
 	}
 
-	private record Entry(List<ServiceInstance> instances, @Nullable Instant fetchedAt) {
+	/**
+	 * What the cache holds for a service.
+	 *
+	 * @param instances the instances calls use
+	 * @param fetchedAt when the backend gave them, or {@code null} if it never answered
+	 * @param sequence the lookup that gave them, so that a late answer never replaces a newer one
+	 */
+	private record Entry(List<ServiceInstance> instances, @Nullable Instant fetchedAt, long sequence) {
 
 		Entry {
 			Objects.requireNonNull(instances, "instances");
@@ -301,7 +496,17 @@ public final class CachingServiceDiscovery implements ServiceDiscovery, AutoClos
 
 	}
 
-	private record Outage(Instant since, Throwable cause) {
+	/**
+	 * A lookup on its way to the backend.
+	 *
+	 * @param sequence its place in the order lookups started
+	 * @param startedAt when it started ({@link System#nanoTime()})
+	 * @param done completed once it answered, failed or was given up
+	 */
+	private record Lookup(long sequence, long startedAt, CompletableFuture<@Nullable Void> done) {
+	}
+
+	private record Outage(Instant since, Throwable lastError) {
 	}
 
 }

@@ -1,88 +1,51 @@
 package dev.switchboard.autoconfigure.channel.kafka;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Properties;
-import java.util.Set;
-import java.util.UUID;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.DescribeClusterResult;
-import org.apache.kafka.clients.admin.ListOffsetsResult;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.OffsetSpec;
+import dev.switchboard.core.channel.ChannelBinder;
+import dev.switchboard.core.channel.ChannelDestination;
+import dev.switchboard.core.channel.ConsumerSettings;
+import dev.switchboard.core.channel.Message;
+import dev.switchboard.core.channel.MessageContext;
+import dev.switchboard.core.channel.MessageHandler;
+import dev.switchboard.core.channel.MessageNotPublishedException;
+import dev.switchboard.core.channel.Subscription;
+import dev.switchboard.core.channel.publish.PublishWindow;
+import dev.switchboard.core.channel.support.ListenerInvoker;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.TopicExistsException;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.jspecify.annotations.Nullable;
 
-import dev.switchboard.core.channel.ChannelBinder;
-import dev.switchboard.core.channel.ChannelDestination;
-import dev.switchboard.core.channel.ChannelPublishException;
-import dev.switchboard.core.channel.ConsumerSettings;
-import dev.switchboard.core.channel.DeadLetterHeaders;
-import dev.switchboard.core.channel.Message;
-import dev.switchboard.core.channel.MessageContext;
-import dev.switchboard.core.channel.MessageHandler;
-import dev.switchboard.core.channel.ReplyTimeoutException;
-import dev.switchboard.core.channel.RetrySettings;
-import dev.switchboard.core.channel.Subscription;
-import dev.switchboard.core.channel.UnreadableMessageException;
-
 import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
-import org.springframework.kafka.listener.ConsumerRecordRecoverer;
 import org.springframework.kafka.listener.ContainerProperties;
-import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
-import org.springframework.kafka.listener.DeadLetterPublishingRecoverer.HeaderNames.HeadersToAdd;
-import org.springframework.kafka.listener.DefaultErrorHandler;
-import org.springframework.kafka.listener.KafkaMessageListenerContainer;
-import org.springframework.kafka.listener.ListenerExecutionFailedException;
-import org.springframework.kafka.requestreply.KafkaReplyTimeoutException;
-import org.springframework.kafka.requestreply.ReplyingKafkaTemplate;
-import org.springframework.kafka.support.ExponentialBackOffWithMaxRetries;
-import org.springframework.kafka.support.KafkaHeaders;
+import org.springframework.kafka.listener.MessageListener;
 
 /**
- * A {@link dev.switchboard.core.channel.ChannelBinder} on Apache Kafka through Spring Kafka: a destination is a
- * topic (created with {@code partitions} partitions when missing), a consumer group is a Kafka consumer group, the
- * message key is the record key.
+ * A {@link ChannelBinder} on Apache Kafka through Spring Kafka: a destination is a topic (created with
+ * {@code partitions} partitions when missing), a consumer group is a Kafka consumer group, the message key is the
+ * record key.
  * <ul>
- * <li>{@link #send} uses an idempotent producer with {@code acks=all}; its future completes when every in-sync
- * replica has the record.</li>
+ * <li>{@link #send} uses an idempotent producer with {@code acks=all}, each record within its deadline and at most
+ * {@link Settings#maxPending()} at once ({@link KafkaPublisher}); the producer's {@code max.block.ms} and
+ * {@code delivery.timeout.ms} are set from the publish deadlines unless the application set them.</li>
  * <li>Each subscription is a {@link ConcurrentMessageListenerContainer} with {@code concurrency} consumers; a
  * partition is consumed by one of them, so a key's records are processed in order.</li>
- * <li>Failures go to a {@link DefaultErrorHandler} with {@link ExponentialBackOffWithMaxRetries} (retrying on the
- * partition, which blocks it meanwhile) and then a {@link DeadLetterPublishingRecoverer} that sends the record to
- * the dead-letter topic with {@link DeadLetterHeaders} and the original partition and offset; the offset is then
- * committed, so the following records flow.</li>
- * <li>{@link #request} uses a {@link ReplyingKafkaTemplate} with a reply topic of this binder instance, created on
- * the first request and deleted on {@link #close()}.</li>
+ * <li>Failures are retried on the partition, then dead-lettered ({@link KafkaDeadLetters}).</li>
+ * <li>{@link #request} uses a {@code ReplyingKafkaTemplate} ({@link KafkaRequestReply}).</li>
  * </ul>
  *
  * @author Switchboard
@@ -98,68 +61,55 @@ public final class KafkaChannelBinder implements ChannelBinder {
 	/** Dead-letter header: the offset of the failed record. */
 	public static final String ORIGINAL_OFFSET_HEADER = "switchboard-dlq-original-offset";
 
-	private static final Log logger = LogFactory.getLog(KafkaChannelBinder.class);
-
-	private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
-
-	private final String instanceId = UUID.randomUUID().toString();
+	private final Settings settings;
 
 	private final DefaultKafkaProducerFactory<String, byte[]> producerFactory;
 
-	private final KafkaTemplate<String, byte[]> template;
-
 	private final DefaultKafkaConsumerFactory<String, byte[]> consumerFactory;
 
-	private final Map<String, Object> adminConfigs;
+	private final KafkaTopics topics;
 
-	private final int partitions;
+	private final PublishWindow window;
 
-	private final short replicationFactor;
+	private final KafkaPublisher publisher;
 
-	private final Set<String> knownTopics = ConcurrentHashMap.newKeySet();
+	private final KafkaDeadLetters deadLetters;
+
+	private final KafkaRequestReply requestReply;
 
 	private final List<KafkaSubscription> subscriptions = new CopyOnWriteArrayList<>();
-
-	private final Object lock = new Object();
-
-	private @Nullable Admin admin;
-
-	private @Nullable ReplyingKafkaTemplate<String, byte[], byte[]> replyingTemplate;
-
-	private @Nullable String replyTopic;
 
 	private volatile boolean used;
 
 	private volatile boolean closed;
 
 	/**
-	 * Creates a binder. No connection is made before the first use.
-	 * @param producerConfigs producer configuration (connection, security); serializers, {@code acks} and
-	 * idempotence are overridden
-	 * @param consumerConfigs consumer configuration (connection, security); deserializers and group are overridden,
-	 * {@code auto.offset.reset} defaults to {@code earliest}
+	 * Creates a binder with default {@link Settings}. No connection is made before the first use.
+	 * @param producerConfigs producer configuration (connection, security)
+	 * @param consumerConfigs consumer configuration (connection, security)
 	 * @param adminConfigs admin client configuration, to create topics
 	 * @param partitions partitions of the topics this binder creates
-	 * @param replicationFactor replication factor of the topics this binder creates, {@code -1} for the broker's
-	 * default
+	 * @param replicationFactor replication factor of created topics, {@code -1} for the broker's default
 	 */
 	public KafkaChannelBinder(Map<String, Object> producerConfigs, Map<String, Object> consumerConfigs,
 			Map<String, Object> adminConfigs, int partitions, short replicationFactor) {
-		if (partitions < 1) {
-			throw new IllegalArgumentException("partitions must be at least 1 but was " + partitions);
-		}
-		if (replicationFactor < 1 && replicationFactor != -1) {
-			throw new IllegalArgumentException("replicationFactor must be -1 or at least 1 but was " + replicationFactor);
-		}
-		Map<String, Object> producer = new HashMap<>(producerConfigs);
-		// Explicit, whatever spring.kafka.producer.* or another binder on the classpath made the defaults.
-		producer.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
-		producer.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-		producer.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-		producer.put(ProducerConfig.ACKS_CONFIG, "all");
-		producer.remove(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
-		this.producerFactory = new DefaultKafkaProducerFactory<>(producer);
-		this.template = new KafkaTemplate<>(this.producerFactory);
+		this(producerConfigs, consumerConfigs, adminConfigs,
+				new Settings(partitions, replicationFactor, 10_000, DEFAULT_PUBLISH_TIMEOUT, DEFAULT_PUBLISH_TIMEOUT));
+	}
+
+	/**
+	 * Creates a binder. No connection is made before the first use.
+	 * @param producerConfigs producer configuration (connection, security); serializers, {@code acks} and
+	 * idempotence are overridden, {@code max.block.ms} and {@code delivery.timeout.ms} default from the settings
+	 * @param consumerConfigs consumer configuration (connection, security); deserializers and group are overridden,
+	 * {@code auto.offset.reset} defaults to {@code earliest}
+	 * @param adminConfigs admin client configuration, to create topics
+	 * @param settings topics, the bound on pending publishes and the publish deadlines
+	 */
+	public KafkaChannelBinder(Map<String, Object> producerConfigs, Map<String, Object> consumerConfigs,
+			Map<String, Object> adminConfigs, Settings settings) {
+		this.settings = Objects.requireNonNull(settings, "settings");
+		this.producerFactory = new DefaultKafkaProducerFactory<>(producerConfigs(producerConfigs, settings));
 		Map<String, Object> consumer = new HashMap<>(consumerConfigs);
 		consumer.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
 		// Bytes always deserialize: an unreadable payload fails in the handler, where it is dead-lettered.
@@ -168,9 +118,42 @@ public final class KafkaChannelBinder implements ChannelBinder {
 		// A new group must not skip what was published while its first consumer was joining.
 		consumer.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
 		this.consumerFactory = new DefaultKafkaConsumerFactory<>(consumer);
-		this.adminConfigs = Map.copyOf(adminConfigs);
-		this.partitions = partitions;
-		this.replicationFactor = replicationFactor;
+		this.topics = new KafkaTopics(adminConfigs, settings.partitions(), settings.replicationFactor());
+		this.window = new PublishWindow(NAME, settings.maxPending());
+		this.publisher = new KafkaPublisher(this.producerFactory, this.topics, this.window);
+		KafkaTemplate<String, byte[]> template = new KafkaTemplate<>(this.producerFactory);
+		this.deadLetters = new KafkaDeadLetters(template);
+		this.requestReply = new KafkaRequestReply(this.producerFactory, this.consumerFactory, template, this.topics);
+	}
+
+	private static Map<String, Object> producerConfigs(Map<String, Object> configs, Settings settings) {
+		Map<String, Object> producer = new HashMap<>(configs);
+		// Explicit, whatever spring.kafka.producer.* or another binder on the classpath made the defaults.
+		producer.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+		producer.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+		producer.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+		producer.put(ProducerConfig.ACKS_CONFIG, "all");
+		producer.remove(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
+		// A publish never waits for metadata longer than the shortest deadline (Kafka's default is 60 s), and
+		// the producer gives up on a record soon after the longest one (Kafka's default is 120 s), so that an
+		// outcome reported as unknown is settled soon. Kafka requires delivery >= linger + request timeout.
+		producer.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, settings.shortestPublishTimeout().toMillis());
+		if (!producer.containsKey(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG)) {
+			long linger = longValue(producer.get(ProducerConfig.LINGER_MS_CONFIG), 5);
+			long delivery = Math.max(settings.longestPublishTimeout().toMillis(), 1000);
+			long request = Math.min(longValue(producer.get(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG), 30_000),
+					Math.max(1, delivery - linger));
+			producer.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) request);
+			producer.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Math.max(delivery, linger + request));
+		}
+		return producer;
+	}
+
+	private static long longValue(@Nullable Object value, long defaultValue) {
+		if (value instanceof Number number) {
+			return number.longValue();
+		}
+		return (value != null) ? Long.parseLong(value.toString().trim()) : defaultValue;
 	}
 
 	@Override
@@ -179,19 +162,14 @@ public final class KafkaChannelBinder implements ChannelBinder {
 	}
 
 	@Override
-	public CompletableFuture<Void> send(ChannelDestination destination, Message message) {
+	public CompletableFuture<Void> send(ChannelDestination destination, Message message, Duration timeout) {
 		if (this.closed) {
-			return CompletableFuture.failedFuture(closedException());
+			return CompletableFuture.failedFuture(new MessageNotPublishedException("Message " + message.getId()
+					+ " to " + destination + " was not published: the Kafka channel binder is closed",
+					message.getId(), null));
 		}
 		this.used = true;
-		try {
-			ensureTopic(destination.name());
-			return this.template.send(toRecord(destination.name(), null, message)).thenApply((result) -> null);
-		}
-		catch (RuntimeException ex) {
-			return CompletableFuture.failedFuture(
-					new ChannelPublishException("Kafka did not accept " + message + " for " + destination, ex));
-		}
+		return this.publisher.publish(destination, message, timeout);
 	}
 
 	@Override
@@ -204,22 +182,23 @@ public final class KafkaChannelBinder implements ChannelBinder {
 			throw new IllegalArgumentException("group must not be blank but was '" + group + "'");
 		}
 		this.used = true;
-		ensureTopic(destination.name());
+		this.topics.ensure(destination.name(), KafkaTopics.ADMIN_TIMEOUT);
 		ChannelDestination deadLetter = settings.deadLetter();
 		if (deadLetter != null) {
-			ensureTopic(deadLetter.name());
+			this.topics.ensure(deadLetter.name(), KafkaTopics.ADMIN_TIMEOUT);
 		}
 		ContainerProperties containerProperties = new ContainerProperties(destination.name());
 		containerProperties.setGroupId(group);
 		containerProperties.setDeliveryAttemptHeader(true);
-		containerProperties.setMessageListener((org.springframework.kafka.listener.MessageListener<String, byte[]>) (
+		containerProperties.setMessageListener((MessageListener<String, byte[]>) (
 				record) -> onRecord(destination, group, handler, record));
 		ConcurrentMessageListenerContainer<String, byte[]> container = new ConcurrentMessageListenerContainer<>(
 				this.consumerFactory, containerProperties);
 		container.setConcurrency(settings.concurrency());
-		container.setCommonErrorHandler(errorHandler(destination, group, settings));
+		container.setCommonErrorHandler(this.deadLetters.errorHandler(destination, group, settings));
 		container.setBeanName("switchboard-kafka-" + destination.name() + "-" + group);
-		KafkaSubscription subscription = new KafkaSubscription(destination, group, container);
+		KafkaSubscription subscription = new KafkaSubscription(destination, group, container,
+				this.subscriptions::remove);
 		this.subscriptions.add(subscription);
 		container.start();
 		return subscription;
@@ -231,28 +210,7 @@ public final class KafkaChannelBinder implements ChannelBinder {
 			return CompletableFuture.failedFuture(closedException());
 		}
 		this.used = true;
-		CompletableFuture<Message> reply = new CompletableFuture<>();
-		try {
-			ReplyingKafkaTemplate<String, byte[], byte[]> replying = replyingTemplate();
-			ensureTopic(destination.name());
-			replying.sendAndReceive(toRecord(destination.name(), null, request), timeout)
-				.whenComplete((record, failure) -> {
-					if (failure == null) {
-						reply.complete(toMessage(record));
-					}
-					else if (unwrap(failure) instanceof KafkaReplyTimeoutException) {
-						reply.completeExceptionally(new ReplyTimeoutException(destination, timeout));
-					}
-					else {
-						reply.completeExceptionally(failure);
-					}
-				});
-		}
-		catch (RuntimeException ex) {
-			reply.completeExceptionally(
-					new ChannelPublishException("Kafka did not accept request " + request + " for " + destination, ex));
-		}
-		return reply;
+		return this.requestReply.request(destination, request, timeout);
 	}
 
 	/**
@@ -262,10 +220,7 @@ public final class KafkaChannelBinder implements ChannelBinder {
 	 * @throws Exception when the cluster does not answer in time
 	 */
 	public Map<String, Object> describeCluster(Duration timeout) throws Exception {
-		DescribeClusterResult cluster = admin().describeCluster();
-		String clusterId = cluster.clusterId().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-		int nodes = cluster.nodes().get(timeout.toMillis(), TimeUnit.MILLISECONDS).size();
-		return Map.of("clusterId", clusterId, "nodes", nodes);
+		return this.topics.describeCluster(timeout);
 	}
 
 	/**
@@ -276,175 +231,28 @@ public final class KafkaChannelBinder implements ChannelBinder {
 		return this.used;
 	}
 
-	@Override
-	public void close() {
-		if (this.closed) {
-			return;
-		}
-		this.closed = true;
-		this.subscriptions.forEach(KafkaSubscription::close);
-		synchronized (this.lock) {
-			ReplyingKafkaTemplate<String, byte[], byte[]> replying = this.replyingTemplate;
-			if (replying != null) {
-				replying.stop();
-				deleteReplyTopic();
-			}
-			if (this.admin != null) {
-				this.admin.close(Duration.ofSeconds(5));
-			}
-		}
-		this.producerFactory.reset();
+	/**
+	 * Publishes holding a place in the binder's window now (see {@link Settings#maxPending()}).
+	 * @return the count
+	 */
+	public int getPendingPublishes() {
+		return this.window.pending();
 	}
 
-	private void deleteReplyTopic() {
-		String topic = this.replyTopic;
-		if (topic == null || this.admin == null) {
-			return;
-		}
-		try {
-			this.admin.deleteTopics(List.of(topic)).all().get(5, TimeUnit.SECONDS);
-		}
-		catch (Exception ex) {
-			if (ex instanceof InterruptedException) {
-				Thread.currentThread().interrupt();
-			}
-			logger.warn("Could not delete reply topic '" + topic + "': " + ex);
-		}
+	/**
+	 * The binder's settings.
+	 * @return the settings
+	 */
+	public Settings getSettings() {
+		return this.settings;
 	}
 
-	private void onRecord(ChannelDestination destination, String group, MessageHandler handler,
-			ConsumerRecord<String, byte[]> record) {
-		Message message = toMessage(record);
-		MessageContext context = new MessageContext(destination, group, message, deliveryAttempt(record));
-		Message reply;
-		try {
-			reply = handler.handle(message, context);
-		}
-		catch (RuntimeException ex) {
-			throw ex;
-		}
-		catch (Exception ex) {
-			throw new HandlerFailedException(ex);
-		}
-		if (reply != null) {
-			reply(record, reply);
-		}
-	}
-
-	private void reply(ConsumerRecord<String, byte[]> request, Message reply) {
-		Headers headers = request.headers();
-		Header replyTopic = headers.lastHeader(KafkaHeaders.REPLY_TOPIC);
-		Header correlation = headers.lastHeader(KafkaHeaders.CORRELATION_ID);
-		// A dead letter keeps its request headers, but nobody must answer it from the DLQ.
-		if (replyTopic == null || correlation == null || headers.lastHeader(DeadLetterHeaders.EXCEPTION_CLASS) != null) {
-			return;
-		}
-		Header replyPartition = headers.lastHeader(KafkaHeaders.REPLY_PARTITION);
-		Integer partition = (replyPartition != null) ? ByteBuffer.wrap(replyPartition.value()).getInt() : null;
-		ProducerRecord<String, byte[]> record = toRecord(new String(replyTopic.value(), StandardCharsets.UTF_8),
-				partition, reply);
-		record.headers().add(KafkaHeaders.CORRELATION_ID, correlation.value());
-		this.template.send(record).whenComplete((result, failure) -> {
-			if (failure != null) {
-				logger.error("Could not send the reply to " + request.topic() + "-" + request.partition() + "@"
-						+ request.offset(), failure);
-			}
-		});
-	}
-
-	private DefaultErrorHandler errorHandler(ChannelDestination destination, String group, ConsumerSettings settings) {
-		RetrySettings retry = settings.retry();
-		ExponentialBackOffWithMaxRetries backOff = new ExponentialBackOffWithMaxRetries(retry.maxAttempts() - 1);
-		backOff.setInitialInterval(retry.backoff().toMillis());
-		backOff.setMultiplier(retry.multiplier());
-		backOff.setMaxInterval(retry.maxBackoff().toMillis());
-		ChannelDestination deadLetter = settings.deadLetter();
-		ConsumerRecordRecoverer recoverer = (deadLetter != null)
-				? deadLetterRecoverer(destination, group, deadLetter)
-				: (record, failure) -> logger.error("Dropping " + record.topic() + "-" + record.partition() + "@"
-						+ record.offset() + " of group '" + group + "' (dead-lettering is disabled)", unwrap(failure));
-		DefaultErrorHandler errorHandler = new DefaultErrorHandler(recoverer, backOff);
-		errorHandler.addNotRetryableExceptions(UnreadableMessageException.class);
-		return errorHandler;
-	}
-
-	private DeadLetterPublishingRecoverer deadLetterRecoverer(ChannelDestination destination, String group,
-			ChannelDestination deadLetter) {
-		// A negative partition lets the producer choose by key, so the dead-letter topic keeps per-key order.
-		DeadLetterPublishingRecoverer recoverer = new DeadLetterPublishingRecoverer(this.template,
-				(record, failure) -> new TopicPartition(deadLetter.name(), -1));
-		// Switchboard's own headers describe the exception; Spring Kafka's copies would double the size.
-		recoverer.excludeHeader(HeadersToAdd.EXCEPTION, HeadersToAdd.EX_CAUSE, HeadersToAdd.EX_MSG,
-				HeadersToAdd.EX_STACKTRACE);
-		recoverer.setHeadersFunction((record, failure) -> {
-			@SuppressWarnings("unchecked")
-			ConsumerRecord<String, byte[]> consumed = (ConsumerRecord<String, byte[]>) record;
-			MessageContext context = new MessageContext(destination, group, toMessage(consumed),
-					deliveryAttempt(consumed));
-			Throwable cause = unwrap(failure);
-			logger.warn("Moving " + context.getMessage() + " of " + context + " to '" + deadLetter.name() + "': "
-					+ cause);
-			RecordHeaders headers = new RecordHeaders();
-			DeadLetterHeaders.describe(context, cause).forEach((name, value) -> headers.add(name, utf8(value)));
-			headers.add(ORIGINAL_PARTITION_HEADER, utf8(Integer.toString(record.partition())));
-			headers.add(ORIGINAL_OFFSET_HEADER, utf8(Long.toString(record.offset())));
-			return headers;
-		});
-		return recoverer;
-	}
-
-	private ReplyingKafkaTemplate<String, byte[], byte[]> replyingTemplate() {
-		synchronized (this.lock) {
-			ReplyingKafkaTemplate<String, byte[], byte[]> replying = this.replyingTemplate;
-			if (replying != null) {
-				return replying;
-			}
-			// One reply topic per binder instance: replies never reach another instance's consumer.
-			String topic = "switchboard-replies-" + this.instanceId;
-			createTopic(topic, 1);
-			ContainerProperties containerProperties = new ContainerProperties(topic);
-			containerProperties.setGroupId(topic);
-			Properties overrides = new Properties();
-			overrides.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-			containerProperties.setKafkaConsumerProperties(overrides);
-			KafkaMessageListenerContainer<String, byte[]> container = new KafkaMessageListenerContainer<>(
-					this.consumerFactory, containerProperties);
-			container.setBeanName("switchboard-kafka-replies");
-			replying = new ReplyingKafkaTemplate<>(this.producerFactory, container);
-			replying.setSharedReplyTopic(false);
-			replying.start();
-			this.replyTopic = topic;
-			this.replyingTemplate = replying;
-			return replying;
-		}
-	}
-
-	private void ensureTopic(String topic) {
-		if (!this.knownTopics.contains(topic)) {
-			createTopic(topic, this.partitions);
-			this.knownTopics.add(topic);
-		}
-	}
-
-	private void createTopic(String topic, int partitions) {
-		Optional<Short> replication = (this.replicationFactor > 0) ? Optional.of(this.replicationFactor)
-				: Optional.empty();
-		NewTopic newTopic = new NewTopic(topic, Optional.of(partitions), replication);
-		try {
-			admin().createTopics(List.of(newTopic)).all().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-		}
-		catch (ExecutionException ex) {
-			if (!(ex.getCause() instanceof TopicExistsException)) {
-				throw new IllegalStateException("Could not create Kafka topic '" + topic + "'", ex.getCause());
-			}
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException("Interrupted while creating Kafka topic '" + topic + "'", ex);
-		}
-		catch (TimeoutException ex) {
-			throw new IllegalStateException("Kafka did not create topic '" + topic + "' within " + ADMIN_TIMEOUT, ex);
-		}
+	/**
+	 * The configuration of the binder's producer, as Switchboard completed it.
+	 * @return the producer configuration
+	 */
+	public Map<String, Object> getProducerConfiguration() {
+		return this.producerFactory.getConfigurationProperties();
 	}
 
 	/**
@@ -452,104 +260,35 @@ public final class KafkaChannelBinder implements ChannelBinder {
 	 */
 	@Override
 	public @Nullable Long deadLetterCount(ChannelDestination deadLetter) {
-		if (this.closed || !this.knownTopics.contains(deadLetter.name())) {
+		if (this.closed || !this.topics.isKnown(deadLetter.name())) {
 			return null;
 		}
-		try {
-			Admin admin = admin();
-			List<TopicPartition> partitions = admin.describeTopics(List.of(deadLetter.name()))
-				.allTopicNames()
-				.get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-				.get(deadLetter.name())
-				.partitions()
-				.stream()
-				.map((partition) -> new TopicPartition(deadLetter.name(), partition.partition()))
-				.toList();
-			long latest = sumOffsets(admin, partitions, OffsetSpec.latest());
-			long earliest = sumOffsets(admin, partitions, OffsetSpec.earliest());
-			return latest - earliest;
+		return this.topics.recordCount(deadLetter.name());
+	}
+
+	@Override
+	public void close() {
+		if (this.closed) {
+			return;
 		}
-		catch (ExecutionException | TimeoutException | RuntimeException ex) {
-			return null;
+		this.closed = true;
+		this.subscriptions.forEach(KafkaSubscription::close);
+		this.requestReply.close();
+		this.publisher.close();
+		this.window.close();
+		this.topics.close();
+		this.producerFactory.reset();
+	}
+
+	private void onRecord(ChannelDestination destination, String group, MessageHandler handler,
+			ConsumerRecord<String, byte[]> record) {
+		Message message = KafkaRecordMapper.toMessage(record);
+		MessageContext context = new MessageContext(destination, group, message,
+				KafkaRecordMapper.deliveryAttempt(record));
+		Message reply = ListenerInvoker.invoke(handler, message, context);
+		if (reply != null) {
+			this.requestReply.reply(record, reply);
 		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			return null;
-		}
-	}
-
-	private static long sumOffsets(Admin admin, List<TopicPartition> partitions, OffsetSpec spec)
-			throws InterruptedException, ExecutionException, TimeoutException {
-		Map<TopicPartition, OffsetSpec> request = new java.util.LinkedHashMap<>();
-		partitions.forEach((partition) -> request.put(partition, spec));
-		long sum = 0;
-		for (ListOffsetsResult.ListOffsetsResultInfo info : admin.listOffsets(request)
-			.all()
-			.get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-			.values()) {
-			sum += info.offset();
-		}
-		return sum;
-	}
-
-	private Admin admin() {
-		synchronized (this.lock) {
-			if (this.admin == null) {
-				this.admin = Admin.create(this.adminConfigs);
-			}
-			return this.admin;
-		}
-	}
-
-	private static ProducerRecord<String, byte[]> toRecord(String topic, @Nullable Integer partition,
-			Message message) {
-		RecordHeaders headers = new RecordHeaders();
-		message.getHeaders().forEach((name, value) -> headers.add(name, utf8(value)));
-		headers.add(Message.ID_HEADER, utf8(message.getId()));
-		return new ProducerRecord<>(topic, partition, message.getKey(), message.getPayload(), headers);
-	}
-
-	private static Message toMessage(ConsumerRecord<String, byte[]> record) {
-		byte[] payload = record.value();
-		Message.Builder builder = Message.builder((payload != null) ? payload : new byte[0]).key(record.key());
-		String id = null;
-		for (Header header : record.headers()) {
-			String name = header.key();
-			if (name.equals(Message.ID_HEADER)) {
-				id = string(header);
-			}
-			else if (!name.startsWith(KafkaHeaders.PREFIX) && header.value() != null) {
-				builder.header(name, string(header));
-			}
-		}
-		// A record from another producer has no id: its position identifies it across redeliveries.
-		builder.id((id != null && !id.isBlank()) ? id
-				: record.topic() + "-" + record.partition() + "@" + record.offset());
-		return builder.build();
-	}
-
-	private static int deliveryAttempt(ConsumerRecord<?, ?> record) {
-		Header header = record.headers().lastHeader(KafkaHeaders.DELIVERY_ATTEMPT);
-		return (header != null && header.value().length == Integer.BYTES)
-				? Math.max(1, ByteBuffer.wrap(header.value()).getInt()) : 1;
-	}
-
-	private static Throwable unwrap(Throwable failure) {
-		Throwable current = failure;
-		while (current.getCause() != null && (current instanceof ListenerExecutionFailedException
-				|| current instanceof HandlerFailedException || current instanceof ExecutionException
-				|| current instanceof java.util.concurrent.CompletionException)) {
-			current = current.getCause();
-		}
-		return current;
-	}
-
-	private static byte[] utf8(String value) {
-		return value.getBytes(StandardCharsets.UTF_8);
-	}
-
-	private static String string(Header header) {
-		return new String(header.value(), StandardCharsets.UTF_8);
 	}
 
 	private static IllegalStateException closedException() {
@@ -558,60 +297,47 @@ public final class KafkaChannelBinder implements ChannelBinder {
 
 	@Override
 	public String toString() {
-		return "KafkaChannelBinder[subscriptions=" + this.subscriptions + "]";
+		return "KafkaChannelBinder[subscriptions=" + this.subscriptions + ", " + this.window + "]";
 	}
 
 	/**
-	 * Carries a checked exception of a handler through Spring Kafka's listener interface.
+	 * Settings of a {@link KafkaChannelBinder}.
+	 *
+	 * @param partitions partitions of the topics the binder creates
+	 * @param replicationFactor replication factor of created topics, {@code -1} for the broker's default
+	 * @param maxPending the most publishes pending at once; more fail at once as not published
+	 * @param shortestPublishTimeout the shortest publish deadline of the binder's channels: the longest a publish
+	 * may wait for topic metadata ({@code max.block.ms})
+	 * @param longestPublishTimeout the longest publish deadline of the binder's channels: the producer gives up on
+	 * a record soon after ({@code delivery.timeout.ms})
 	 */
-	private static final class HandlerFailedException extends RuntimeException {
+	public record Settings(int partitions, short replicationFactor, int maxPending, Duration shortestPublishTimeout,
+			Duration longestPublishTimeout) {
 
-		private static final long serialVersionUID = 1L;
-
-		HandlerFailedException(Exception cause) {
-			super(cause.toString(), cause);
-		}
-
-	}
-
-	/**
-	 * One listener container.
-	 */
-	private final class KafkaSubscription implements Subscription {
-
-		private final ChannelDestination destination;
-
-		private final String group;
-
-		private final ConcurrentMessageListenerContainer<String, byte[]> container;
-
-		KafkaSubscription(ChannelDestination destination, String group,
-				ConcurrentMessageListenerContainer<String, byte[]> container) {
-			this.destination = destination;
-			this.group = group;
-			this.container = container;
-		}
-
-		@Override
-		public ChannelDestination destination() {
-			return this.destination;
-		}
-
-		@Override
-		public String group() {
-			return this.group;
-		}
-
-		@Override
-		public void close() {
-			// Stops after the records in flight; uncommitted ones are redelivered to the group.
-			this.container.stop();
-			KafkaChannelBinder.this.subscriptions.remove(this);
-		}
-
-		@Override
-		public String toString() {
-			return "kafka:" + this.destination.name() + "/" + this.group;
+		/**
+		 * Checks the values.
+		 * @param partitions the partitions
+		 * @param replicationFactor the replication factor
+		 * @param maxPending the bound on pending publishes
+		 * @param shortestPublishTimeout the shortest publish deadline
+		 * @param longestPublishTimeout the longest publish deadline
+		 */
+		public Settings {
+			if (partitions < 1) {
+				throw new IllegalArgumentException("partitions must be at least 1 but was " + partitions);
+			}
+			if (replicationFactor < 1 && replicationFactor != -1) {
+				throw new IllegalArgumentException(
+						"replicationFactor must be -1 or at least 1 but was " + replicationFactor);
+			}
+			if (maxPending < 1) {
+				throw new IllegalArgumentException("maxPending must be at least 1 but was " + maxPending);
+			}
+			if (shortestPublishTimeout.isNegative() || shortestPublishTimeout.isZero()
+					|| longestPublishTimeout.compareTo(shortestPublishTimeout) < 0) {
+				throw new IllegalArgumentException("publish timeouts must be positive, shortest first, but were "
+						+ shortestPublishTimeout + " and " + longestPublishTimeout);
+			}
 		}
 
 	}

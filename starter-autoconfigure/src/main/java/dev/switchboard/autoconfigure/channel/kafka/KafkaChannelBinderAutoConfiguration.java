@@ -1,12 +1,17 @@
 package dev.switchboard.autoconfigure.channel.kafka;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Supplier;
 
 import dev.switchboard.autoconfigure.channel.ChannelAutoConfiguration;
+import dev.switchboard.autoconfigure.channel.ChannelProperties;
 import dev.switchboard.autoconfigure.diagnostics.InvalidSwitchboardPropertyException;
+import dev.switchboard.core.channel.ChannelBinder;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.jspecify.annotations.Nullable;
 
@@ -36,14 +41,15 @@ import org.springframework.kafka.core.ProducerFactory;
 @AutoConfiguration(after = KafkaAutoConfiguration.class, before = ChannelAutoConfiguration.class)
 @ConditionalOnClass({ KafkaTemplate.class, KafkaAutoConfiguration.class })
 @ConditionalOnBean(KafkaProperties.class)
-@EnableConfigurationProperties(KafkaChannelBinderProperties.class)
+@EnableConfigurationProperties({ KafkaChannelBinderProperties.class, ChannelProperties.class })
 public final class KafkaChannelBinderAutoConfiguration {
 
 	private static final String PREFIX = "switchboard.channel-binders.kafka.";
 
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
-	KafkaChannelBinder kafkaChannelBinder(KafkaChannelBinderProperties properties, KafkaProperties kafkaProperties,
+	KafkaChannelBinder kafkaChannelBinder(KafkaChannelBinderProperties properties, ChannelProperties channels,
+			KafkaProperties kafkaProperties,
 			ObjectProvider<KafkaConnectionDetails> connectionDetails, ObjectProvider<ProducerFactory<?, ?>> producerFactory,
 			ObjectProvider<ConsumerFactory<?, ?>> consumerFactory, ObjectProvider<KafkaAdmin> kafkaAdmin) {
 		if (properties.getPartitions() < 1) {
@@ -53,6 +59,10 @@ public final class KafkaChannelBinderAutoConfiguration {
 		if (properties.getReplicationFactor() < 1 && properties.getReplicationFactor() != -1) {
 			throw new InvalidSwitchboardPropertyException(PREFIX + "replication-factor",
 					properties.getReplicationFactor(), "must be -1 (the broker's default) or at least 1", null);
+		}
+		if (properties.getMaxPending() < 1) {
+			throw new InvalidSwitchboardPropertyException(PREFIX + "max-pending", properties.getMaxPending(),
+					"must be at least 1", null);
 		}
 		KafkaConnectionDetails details = connectionDetails.getIfAvailable();
 		// Boot's factories hold what spring.kafka.* and the connection details (bootstrap servers, security
@@ -64,8 +74,24 @@ public final class KafkaChannelBinderAutoConfiguration {
 		KafkaAdmin admin = kafkaAdmin.getIfUnique();
 		Map<String, Object> adminConfigs = configurationOf(admin, kafkaProperties::buildAdminProperties,
 				(details != null) ? details.getAdmin() : null);
-		return new KafkaChannelBinder(producer, consumer, adminConfigs, properties.getPartitions(),
-				properties.getReplicationFactor());
+		List<Duration> deadlines = publishTimeouts(channels);
+		return new KafkaChannelBinder(producer, consumer, adminConfigs,
+				new KafkaChannelBinder.Settings(properties.getPartitions(), properties.getReplicationFactor(),
+						properties.getMaxPending(), Collections.min(deadlines), Collections.max(deadlines)));
+	}
+
+	/** The publish deadlines the channels may use: the producer's waits are set to fit them. */
+	private static List<Duration> publishTimeouts(ChannelProperties channels) {
+		List<Duration> timeouts = new ArrayList<>();
+		timeouts.add(channels.getChannelDefaults().getRequestTimeout());
+		channels.getChannels().values().forEach((channel) -> {
+			if (channel.getRequestTimeout() != null) {
+				timeouts.add(channel.getRequestTimeout());
+			}
+		});
+		// Invalid values are reported by the channel registry, naming their property.
+		timeouts.removeIf((timeout) -> timeout.isNegative() || timeout.isZero());
+		return timeouts.isEmpty() ? List.of(ChannelBinder.DEFAULT_PUBLISH_TIMEOUT) : timeouts;
 	}
 
 	private static Map<String, Object> configurationOf(@Nullable Object factory,

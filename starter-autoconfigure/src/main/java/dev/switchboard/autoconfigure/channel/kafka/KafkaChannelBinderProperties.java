@@ -24,14 +24,30 @@ public class KafkaChannelBinderProperties {
 	private final short replicationFactor;
 
 	/**
+	 * Most publishes pending at once (waiting for their topic, or in the producer awaiting acks=all); beyond that
+	 * a publish fails at once with MessageNotPublishedException, so an unreachable broker costs bounded memory.
+	 */
+	private final int maxPending;
+
+	/**
 	 * Creates the settings; called by configuration property binding.
 	 * @param partitions partitions of created topics
 	 * @param replicationFactor replication factor of created topics
+	 * @param maxPending the most publishes pending at once
 	 */
 	public KafkaChannelBinderProperties(@DefaultValue("3") int partitions,
-			@DefaultValue("-1") short replicationFactor) {
+			@DefaultValue("-1") short replicationFactor, @DefaultValue("10000") int maxPending) {
 		this.partitions = partitions;
 		this.replicationFactor = replicationFactor;
+		this.maxPending = maxPending;
+	}
+
+	/**
+	 * The most publishes pending at once.
+	 * @return the bound
+	 */
+	public int getMaxPending() {
+		return this.maxPending;
 	}
 
 	/**

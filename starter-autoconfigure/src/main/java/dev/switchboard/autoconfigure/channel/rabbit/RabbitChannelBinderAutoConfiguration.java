@@ -70,12 +70,12 @@ public final class RabbitChannelBinderAutoConfiguration {
 			throw new InvalidSwitchboardPropertyException(PREFIX + "publish-backoff", properties.getPublishBackoff(),
 					"must not be negative", null);
 		}
-		if (properties.getConfirmTimeout().isNegative() || properties.getConfirmTimeout().isZero()) {
-			throw new InvalidSwitchboardPropertyException(PREFIX + "confirm-timeout", properties.getConfirmTimeout(),
-					"must be positive", null);
+		if (properties.getMaxPending() < 1) {
+			throw new InvalidSwitchboardPropertyException(PREFIX + "max-pending", properties.getMaxPending(),
+					"must be at least 1", null);
 		}
 		return new RabbitChannelBinder.Settings(properties.getQueueType(), properties.getPrefetch(),
-				properties.getPublishAttempts(), properties.getPublishBackoff(), properties.getConfirmTimeout());
+				properties.getPublishAttempts(), properties.getPublishBackoff(), properties.getMaxPending());
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -28,8 +28,8 @@ public class RabbitChannelBinderProperties {
 	private final int prefetch;
 
 	/**
-	 * Publish attempts per message, including the first, when the broker nacks or returns it, its confirm times
-	 * out or the connection fails.
+	 * Publish attempts per message, including the first, when the broker nacks or returns it or the connection
+	 * fails; all of them within the channel's request-timeout, the deadline of every publish.
 	 */
 	private final int publishAttempts;
 
@@ -39,9 +39,10 @@ public class RabbitChannelBinderProperties {
 	private final Duration publishBackoff;
 
 	/**
-	 * How long a publish waits for the broker's confirm before it is retried.
+	 * Most publishes pending at once (queued, or sent and awaiting the broker's confirm); beyond that a publish
+	 * fails at once with MessageNotPublishedException, so an unreachable broker costs bounded memory.
 	 */
-	private final Duration confirmTimeout;
+	private final int maxPending;
 
 	/**
 	 * Creates the settings; called by configuration property binding.
@@ -49,16 +50,16 @@ public class RabbitChannelBinderProperties {
 	 * @param prefetch unacknowledged messages per consumer
 	 * @param publishAttempts publish attempts per message
 	 * @param publishBackoff the first publish retry delay
-	 * @param confirmTimeout the confirm timeout
+	 * @param maxPending the most publishes pending at once
 	 */
 	public RabbitChannelBinderProperties(@DefaultValue("classic") QueueType queueType,
 			@DefaultValue("250") int prefetch, @DefaultValue("5") int publishAttempts,
-			@DefaultValue("200ms") Duration publishBackoff, @DefaultValue("10s") Duration confirmTimeout) {
+			@DefaultValue("200ms") Duration publishBackoff, @DefaultValue("10000") int maxPending) {
 		this.queueType = queueType;
 		this.prefetch = prefetch;
 		this.publishAttempts = publishAttempts;
 		this.publishBackoff = publishBackoff;
-		this.confirmTimeout = confirmTimeout;
+		this.maxPending = maxPending;
 	}
 
 	/**
@@ -94,11 +95,11 @@ public class RabbitChannelBinderProperties {
 	}
 
 	/**
-	 * The confirm timeout.
-	 * @return the timeout
+	 * The most publishes pending at once.
+	 * @return the bound
 	 */
-	public Duration getConfirmTimeout() {
-		return this.confirmTimeout;
+	public int getMaxPending() {
+		return this.maxPending;
 	}
 
 }

@@ -2,10 +2,11 @@ package dev.switchboard.autoconfigure.client.resilience;
 
 import java.io.InterruptedIOException;
 import java.lang.reflect.Method;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeoutException;
 
 import io.github.resilience4j.bulkhead.Bulkhead;
@@ -23,6 +24,7 @@ import dev.switchboard.autoconfigure.client.ServiceCallDecorator;
 import dev.switchboard.autoconfigure.client.rest.ServiceCallTimeoutException;
 
 import org.springframework.web.client.HttpClientErrorException;
+import org.springframework.web.client.ResourceAccessException;
 
 /**
  * Guards each client call with the Resilience4j instances named after the client, as switched on by
@@ -105,19 +107,29 @@ public final class Resilience4jServiceCallDecorator implements ServiceCallDecora
 
 	private Call timeLimited(ClientSettings client, Method method, TimeLimiter limiter, Call call) {
 		return () -> {
-			CompletableFuture<Object> future = CompletableFuture.supplyAsync(() -> {
+			// A FutureTask rather than a CompletableFuture: the time limiter cancels it on timeout, and cancelling a
+			// FutureTask interrupts the call, which stops its retries and backoff.
+			FutureTask<Object> task = new FutureTask<>(() -> {
 				try {
 					return call.proceed();
 				}
-				catch (RuntimeException ex) {
+				catch (Exception | Error ex) {
 					throw ex;
 				}
 				catch (Throwable ex) {
 					throw new CompletionException(ex);
 				}
-			}, this.timeLimiterExecutor);
+			});
 			try {
-				return limiter.executeFutureSupplier(() -> future);
+				this.timeLimiterExecutor.execute(task);
+			}
+			catch (RejectedExecutionException ex) {
+				throw new ResourceAccessException("Call of " + method.getName() + " on client '" + client.name()
+						+ "' refused: every thread of the call executor is busy (switchboard.call-executor.max-threads)",
+						new InterruptedIOException(ex.getMessage()));
+			}
+			try {
+				return limiter.executeFutureSupplier(() -> task);
 			}
 			catch (TimeoutException ex) {
 				// A checked TimeoutException would reach the caller as UndeclaredThrowableException: report it the
@@ -129,7 +141,11 @@ public final class Resilience4jServiceCallDecorator implements ServiceCallDecora
 						+ limiter.getTimeLimiterConfig().getTimeoutDuration().toMillis() + "ms", cause);
 			}
 			catch (ExecutionException | CompletionException ex) {
-				throw (ex.getCause() != null) ? ex.getCause() : ex;
+				Throwable cause = ex.getCause();
+				if (cause instanceof CompletionException && cause.getCause() != null) {
+					cause = cause.getCause();
+				}
+				throw (cause != null) ? cause : ex;
 			}
 		};
 	}

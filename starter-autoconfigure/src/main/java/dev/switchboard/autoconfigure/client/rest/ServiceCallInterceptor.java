@@ -1,16 +1,12 @@
 package dev.switchboard.autoconfigure.client.rest;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.function.Supplier;
 
 import io.micrometer.observation.Observation;
 import org.jspecify.annotations.Nullable;
@@ -59,6 +55,8 @@ final class ServiceCallInterceptor implements ClientHttpRequestInterceptor {
 
 	private static final String NO_INSTANCE = "NO_INSTANCE";
 
+	private static final Duration RACE_MARGIN = Duration.ofMillis(250);
+
 	private final ServiceClientRuntime client;
 
 	private final String serviceId;
@@ -69,7 +67,9 @@ final class ServiceCallInterceptor implements ClientHttpRequestInterceptor {
 
 	private final @Nullable OutlierDetector outliers;
 
-	private final @Nullable Duration readTimeout;
+	private final Duration connectTimeout;
+
+	private final Duration readTimeout;
 
 	private final Executor hedgeExecutor;
 
@@ -79,8 +79,8 @@ final class ServiceCallInterceptor implements ClientHttpRequestInterceptor {
 
 	private final boolean secure;
 
-	ServiceCallInterceptor(ServiceClientRuntime client, ServiceDiscovery discovery, @Nullable Duration readTimeout,
-			Executor hedgeExecutor, SwitchboardObservations observations, boolean secure) {
+	ServiceCallInterceptor(ServiceClientRuntime client, ServiceDiscovery discovery, Duration connectTimeout,
+			Duration readTimeout, Executor hedgeExecutor, SwitchboardObservations observations, boolean secure) {
 		this.client = client;
 		this.observations = observations;
 		this.secure = secure;
@@ -88,6 +88,7 @@ final class ServiceCallInterceptor implements ClientHttpRequestInterceptor {
 		this.discovery = discovery;
 		this.balancer = client.getBalancer();
 		this.outliers = client.getOutlierDetector();
+		this.connectTimeout = connectTimeout;
 		this.readTimeout = readTimeout;
 		this.hedgeExecutor = hedgeExecutor;
 		this.statistics = client.getStatistics();
@@ -175,20 +176,39 @@ final class ServiceCallInterceptor implements ClientHttpRequestInterceptor {
 		}
 	}
 
-	private Attempt hedged(HttpRequest request, byte[] body, ClientHttpRequestExecution execution,
-			MethodPolicy policy, List<ServiceInstance> instances, Duration delay, @Nullable Observation observation) {
-		HedgeRace race = new HedgeRace(this.statistics);
+	private Attempt hedged(HttpRequest request, byte[] body, ClientHttpRequestExecution execution, MethodPolicy policy,
+			List<ServiceInstance> instances, Duration delay, @Nullable Observation observation) {
+		HedgeRace<Attempt> race = new HedgeRace<>(this.statistics);
 		ServiceInstance first = choose(instances, null);
-		race.start(this.hedgeExecutor, () -> attempt(request, body, execution, policy, first, 1, 2, observation));
-		Attempt result = race.await(delay);
+		long started = System.nanoTime();
+		if (!race.start(this.hedgeExecutor, () -> attempt(request, body, execution, policy, first, 1, 2,
+				observation))) {
+			// Every thread of the call executor is busy: make the call without a hedge, on the caller's thread.
+			this.statistics.hedgeSkipped();
+			return withRetries(request, body, execution, policy, instances, null, observation);
+		}
+		long bound = attemptBound(policy).toNanos();
+		long deadline = started + bound;
+		Attempt result = race.await(started + delay.toNanos());
 		if (result == null) {
 			if (withdraw()) {
-				this.statistics.hedge();
 				ServiceInstance second = choose(instances, List.of(first));
-				race.start(this.hedgeExecutor, () -> attempt(request, body, execution, policy, second, 2, 2,
-						observation));
+				if (race.start(this.hedgeExecutor, () -> attempt(request, body, execution, policy, second, 2, 2,
+						observation))) {
+					this.statistics.hedge();
+					deadline = System.nanoTime() + bound;
+				}
+				else {
+					this.statistics.hedgeSkipped();
+				}
 			}
-			result = race.await(null);
+			result = race.await(deadline);
+		}
+		if (result == null) {
+			// The transport's timeouts should have ended every attempt by now (a server trickling its answer
+			// byte by byte can outlast a read timeout): stop waiting.
+			race.abandon();
+			return new Attempt(first, null, raceTimeout(request, policy), CallOutcome.TIMEOUT, false);
 		}
 		if (result.retryable()) {
 			// Every hedged attempt failed in a retryable way: fall back to ordinary retries elsewhere.
@@ -197,6 +217,24 @@ final class ServiceCallInterceptor implements ClientHttpRequestInterceptor {
 					observation);
 		}
 		return result;
+	}
+
+	/**
+	 * The longest a hedged attempt may take: connecting, then waiting for the answer, plus a margin for the
+	 * executor and the balancer's bookkeeping.
+	 */
+	private Duration attemptBound(MethodPolicy policy) {
+		Duration read = (policy.readTimeout() != null) ? policy.readTimeout() : this.readTimeout;
+		return this.connectTimeout.plus(read).plus(RACE_MARGIN);
+	}
+
+	private ServiceCallTimeoutException raceTimeout(HttpRequest request, MethodPolicy policy) {
+		Duration read = (policy.readTimeout() != null) ? policy.readTimeout() : this.readTimeout;
+		return new ServiceCallTimeoutException(request.getMethod() + " " + request.getURI().getRawPath()
+				+ " to service '" + this.serviceId + "': no hedged attempt answered within "
+				+ attemptBound(policy).toMillis() + "ms (connect timeout " + this.connectTimeout.toMillis()
+				+ "ms + read timeout " + read.toMillis() + "ms + " + RACE_MARGIN.toMillis() + "ms)",
+				new InterruptedIOException("Hedged attempts still running when the call gave up"));
 	}
 
 	private boolean withdraw() {
@@ -264,6 +302,12 @@ final class ServiceCallInterceptor implements ClientHttpRequestInterceptor {
 			return completed(instance, start, CallOutcome.IO_FAILURE,
 					new Attempt(instance, null, ex, CallOutcome.IO_FAILURE, false), observation);
 		}
+		catch (Error ex) {
+			// Balance the balancer's in-flight count, then let the error end the call (or the hedge race).
+			completed(instance, start, CallOutcome.IO_FAILURE,
+					new Attempt(instance, null, null, CallOutcome.IO_FAILURE, false), observation);
+			throw ex;
+		}
 		finally {
 			AttemptTimeout.set(previousTimeout);
 		}
@@ -308,8 +352,8 @@ final class ServiceCallInterceptor implements ClientHttpRequestInterceptor {
 						+ maxAttempts + ")" : "");
 		if (outcome == CallOutcome.TIMEOUT) {
 			Duration timeout = (policy.readTimeout() != null) ? policy.readTimeout() : this.readTimeout;
-			String limit = (timeout != null) ? " within the read timeout of " + timeout.toMillis() + "ms" : " in time";
-			return new ServiceCallTimeoutException(call + " got no response" + limit, ex);
+			return new ServiceCallTimeoutException(
+					call + " got no response within the read timeout of " + timeout.toMillis() + "ms", ex);
 		}
 		String what = (outcome == CallOutcome.CONNECT_FAILURE) ? "Could not connect for " : "I/O error on ";
 		return new ResourceAccessException(what + call + ": " + ex.getMessage(), ex);
@@ -324,7 +368,7 @@ final class ServiceCallInterceptor implements ClientHttpRequestInterceptor {
 	/**
 	 * The result of one attempt: a response, or the failure to report if it is the last attempt.
 	 */
-	private static final class Attempt {
+	private static final class Attempt implements HedgeRace.Entrant {
 
 		private final ServiceInstance instance;
 
@@ -345,7 +389,8 @@ final class ServiceCallInterceptor implements ClientHttpRequestInterceptor {
 			this.retryable = retryable;
 		}
 
-		ServiceInstance instance() {
+		@Override
+		public ServiceInstance instance() {
 			return this.instance;
 		}
 
@@ -357,7 +402,8 @@ final class ServiceCallInterceptor implements ClientHttpRequestInterceptor {
 			return this.failure;
 		}
 
-		boolean retryable() {
+		@Override
+		public boolean retryable() {
 			return this.retryable;
 		}
 
@@ -369,8 +415,8 @@ final class ServiceCallInterceptor implements ClientHttpRequestInterceptor {
 					: new ResourceAccessException("No response from " + LoadBalancer.key(this.instance));
 		}
 
-		/** Drops a response that will not be used, returning its connection. */
-		void discard() {
+		@Override
+		public void discard() {
 			if (this.response != null) {
 				this.response.close();
 			}
@@ -379,99 +425,6 @@ final class ServiceCallInterceptor implements ClientHttpRequestInterceptor {
 		@Override
 		public String toString() {
 			return "Attempt[" + LoadBalancer.key(this.instance) + ", " + this.outcome + "]";
-		}
-
-	}
-
-	/**
-	 * Attempts of one hedged call racing each other. The first useful answer decides the call; a retryable
-	 * failure decides it only when no other attempt is still running. Attempts that finish after the decision
-	 * close their response so the connection goes back to the pool, and running losers are interrupted.
-	 */
-	private static final class HedgeRace {
-
-		private final CompletableFuture<Attempt> decided = new CompletableFuture<>();
-
-		private final List<Thread> runners = new ArrayList<>(2);
-
-		private final List<ServiceInstance> instances = new ArrayList<>(2);
-
-		private int running;
-
-		private @Nullable Attempt lastFailure;
-
-		private final ClientStatistics statistics;
-
-		HedgeRace(ClientStatistics statistics) {
-			this.statistics = statistics;
-		}
-
-		synchronized List<ServiceInstance> instances() {
-			return List.copyOf(this.instances);
-		}
-
-		void start(Executor executor, Supplier<Attempt> attempt) {
-			synchronized (this) {
-				this.running++;
-			}
-			executor.execute(() -> {
-				synchronized (this) {
-					if (this.decided.isDone()) {
-						this.running--;
-						this.statistics.cancelled();
-						return;
-					}
-					this.runners.add(Thread.currentThread());
-				}
-				finished(attempt.get());
-			});
-		}
-
-		private void finished(Attempt result) {
-			boolean keep = true;
-			synchronized (this) {
-				this.running--;
-				this.runners.remove(Thread.currentThread());
-				this.instances.add(result.instance());
-				if (this.decided.isDone()) {
-					keep = false;
-				}
-				else if (!result.retryable() || this.running == 0) {
-					this.decided.complete(result);
-					this.runners.forEach(Thread::interrupt);
-				}
-				else {
-					this.lastFailure = result;
-				}
-			}
-			// Clear an interrupt aimed at this attempt so the pooled thread starts its next task clean.
-			Thread.interrupted();
-			if (!keep) {
-				this.statistics.cancelled();
-				result.discard();
-			}
-		}
-
-		/**
-		 * Waits for the decision.
-		 * @param timeout how long to wait, or {@code null} to wait until decided
-		 * @return the deciding attempt, or {@code null} if the time ran out first
-		 */
-		@Nullable Attempt await(@Nullable Duration timeout) {
-			try {
-				return (timeout != null) ? this.decided.get(timeout.toNanos(), TimeUnit.NANOSECONDS)
-						: this.decided.get();
-			}
-			catch (TimeoutException ex) {
-				return null;
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				throw new ResourceAccessException("Interrupted while waiting for a hedged service call");
-			}
-			catch (ExecutionException ex) {
-				throw new IllegalStateException("Hedged service call failed unexpectedly", ex.getCause());
-			}
 		}
 
 	}

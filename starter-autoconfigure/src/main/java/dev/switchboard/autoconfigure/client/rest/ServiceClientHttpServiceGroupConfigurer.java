@@ -191,7 +191,7 @@ public final class ServiceClientHttpServiceGroupConfigurer implements RestClient
 		else if (bootGroup == null || !StringUtils.hasText(bootGroup.getBaseUrl())) {
 			// The host is the client name; the pipeline replaces scheme, host and port on every call.
 			builder.baseUrl("http://" + group.name());
-			pipeline.add(new ServiceCallInterceptor(runtime, this.discovery, read, this.hedgeExecutor,
+			pipeline.add(new ServiceCallInterceptor(runtime, this.discovery, connect, read, this.hedgeExecutor,
 					this.observations, sslBundle != null));
 		}
 		builder.requestFactory(pipeline.isEmpty() ? requestFactory : new ServiceCallRequestFactory(requestFactory,

@@ -3,11 +3,14 @@ package dev.switchboard.autoconfigure.client.rest;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
+import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadFullException;
+import io.github.resilience4j.bulkhead.BulkheadRegistry;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
@@ -48,6 +51,8 @@ class ServiceClientGuardTests {
 
 	private static TestHttpServer slow;
 
+	private static TestHttpServer bulkheadServer;
+
 	private static ConfigurableApplicationContext context;
 
 	@BeforeAll
@@ -55,6 +60,8 @@ class ServiceClientGuardTests {
 		healthy = new TestHttpServer("healthy");
 		broken = new TestHttpServer("broken").status(500);
 		slow = new TestHttpServer("slow").delay(600);
+		// The bulkhead's own server, so no other test's requests reach it.
+		bulkheadServer = new TestHttpServer("held").hold();
 		int deadPort;
 		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
 			deadPort = socket.getLocalPort();
@@ -64,13 +71,14 @@ class ServiceClientGuardTests {
 				"switchboard.discovery.static.services.healthy[0]=" + healthy.url(),
 				"switchboard.discovery.static.services.broken[0]=" + broken.url(),
 				"switchboard.discovery.static.services.slow[0]=" + slow.url(),
+				"switchboard.discovery.static.services.held[0]=" + bulkheadServer.url(),
 				"switchboard.clients.fallingback.service-id=down", "switchboard.clients.fallingback-healthy.service-id=healthy",
 				"switchboard.clients.breaking.service-id=broken",
 				"resilience4j.circuitbreaker.instances.breaking.sliding-window-size=4",
 				"resilience4j.circuitbreaker.instances.breaking.minimum-number-of-calls=4",
 				"resilience4j.circuitbreaker.instances.breaking.failure-rate-threshold=50",
 				"resilience4j.circuitbreaker.instances.breaking.wait-duration-in-open-state=1m",
-				"switchboard.clients.bulkheaded.service-id=slow", "switchboard.clients.bulkheaded.resilience.bulkhead=true",
+				"switchboard.clients.bulkheaded.service-id=held", "switchboard.clients.bulkheaded.resilience.bulkhead=true",
 				"resilience4j.bulkhead.instances.bulkheaded.max-concurrent-calls=1",
 				"resilience4j.bulkhead.instances.bulkheaded.max-wait-duration=0",
 				"switchboard.clients.limited.service-id=healthy", "switchboard.clients.limited.resilience.rate-limiter=true",
@@ -93,6 +101,7 @@ class ServiceClientGuardTests {
 		healthy.close();
 		broken.close();
 		slow.close();
+		bulkheadServer.close();
 	}
 
 	@Test
@@ -136,10 +145,16 @@ class ServiceClientGuardTests {
 	@Test
 	void bulkheadRefusesCallsBeyondItsLimit() {
 		BulkheadedClient client = context.getBean(BulkheadedClient.class);
+		Bulkhead bulkhead = context.getBean(BulkheadRegistry.class).bulkhead("bulkheaded");
 		CompletableFuture<Item> first = CompletableFuture.supplyAsync(() -> client.item("first"));
-		await().until(() -> slow.requests() > 0);
+		// The first call holds the only permit: its request reached the server, which does not answer yet.
+		await().atMost(Duration.ofSeconds(5))
+			.until(() -> bulkheadServer.requests() == 1 && bulkhead.getMetrics().getAvailableConcurrentCalls() == 0);
 		assertThatExceptionOfType(BulkheadFullException.class).isThrownBy(() -> client.item("second"));
-		assertThat(first.join().instance()).isEqualTo("slow");
+		assertThat(bulkheadServer.requests()).isEqualTo(1);
+		bulkheadServer.release();
+		assertThat(first.join().instance()).isEqualTo("held");
+		await().atMost(Duration.ofSeconds(5)).until(() -> bulkhead.getMetrics().getAvailableConcurrentCalls() == 1);
 	}
 
 	@Test

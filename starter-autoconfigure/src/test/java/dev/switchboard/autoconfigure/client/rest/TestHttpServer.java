@@ -5,8 +5,10 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import com.sun.net.httpserver.HttpExchange;
@@ -36,6 +38,8 @@ final class TestHttpServer implements AutoCloseable {
 	private volatile int status = 200;
 
 	private volatile long delayMillis;
+
+	private volatile CountDownLatch gate = new CountDownLatch(0);
 
 	TestHttpServer(String name) throws IOException {
 		this.name = name;
@@ -69,8 +73,27 @@ final class TestHttpServer implements AutoCloseable {
 		return this;
 	}
 
+	/**
+	 * Makes every request wait, received and unanswered, until {@link #release()} (at most ten seconds).
+	 */
+	TestHttpServer hold() {
+		this.gate = new CountDownLatch(1);
+		return this;
+	}
+
+	/** Answers the requests held by {@link #hold()}, and the following ones at once. */
+	void release() {
+		this.gate.countDown();
+	}
+
 	private void handle(HttpExchange exchange) throws IOException {
 		this.requests.incrementAndGet();
+		try {
+			this.gate.await(10, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 		String path = exchange.getRequestURI().getRawPath();
 		String sku = path.substring("/items/".length());
 		if (sku.equals("slow")) {
@@ -109,6 +132,7 @@ final class TestHttpServer implements AutoCloseable {
 
 	@Override
 	public void close() {
+		release();
 		this.server.stop(0);
 		this.executor.shutdownNow();
 	}

@@ -255,7 +255,7 @@ class DnsDiscoveryClientTests {
 	void cachingDiscoveryFollowsRecordChangesAndKeepsLastKnownInstancesDuringAnOutage() {
 		dns.addAddresses("search", "127.0.8.1");
 		try (CachingServiceDiscovery discovery = new CachingServiceDiscovery(client(Mode.A), "dns",
-				Duration.ofMillis(200), Duration.ofMinutes(5), Clock.systemUTC())) {
+				Duration.ofMillis(200), Duration.ofSeconds(2), null, Clock.systemUTC())) {
 			discovery.start();
 			assertThat(hosts(discovery.getInstances("search"))).containsExactly("127.0.8.1");
 			dns.addAddresses("search", "127.0.8.2");

@@ -5,6 +5,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import javax.net.ssl.SSLException;
+
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
@@ -47,6 +49,10 @@ class GrpcTlsTests {
 
 	private static ConfigurableApplicationContext tlsServer;
 
+	private static ConfigurableApplicationContext wrongHostServer;
+
+	private static TestCertificates strangers;
+
 	private static ConfigurableApplicationContext client;
 
 	@BeforeAll
@@ -55,11 +61,17 @@ class GrpcTlsTests {
 		certificates = new TestCertificates(directory);
 		certificates.issue("server");
 		certificates.issue("client");
-		mutualTlsServer = server("require");
-		tlsServer = server("none");
+		certificates.issueForOtherHost("elsewhere", "elsewhere.example");
+		// A CA the clients do not trust, with a certificate that is right in every other way.
+		strangers = new TestCertificates(Files.createTempDirectory(Path.of("target"), "tls-strangers"));
+		mutualTlsServer = server("require", "server");
+		tlsServer = server("none", "server");
+		wrongHostServer = server("none", "elsewhere");
 		List<String> properties = new ArrayList<>();
 		properties.addAll(bundle("client", "client"));
 		properties.addAll(bundle("trust-only", null));
+		properties.add("spring.ssl.bundle.pem.trust-strangers.truststore.certificate=file:"
+				+ strangers.ca().toAbsolutePath());
 		properties.addAll(List.of("switchboard.discovery.static.services.secure[0]=http://127.0.0.1:" + grpcPort(mutualTlsServer),
 					"switchboard.discovery.static.services.tls[0]=http://127.0.0.1:" + grpcPort(tlsServer),
 					"switchboard.clients.mutual.service-id=secure", "switchboard.clients.mutual.tls.bundle=client",
@@ -67,6 +79,11 @@ class GrpcTlsTests {
 					"switchboard.clients.no-certificate.tls.bundle=trust-only",
 					"switchboard.clients.one-way.service-id=tls", "switchboard.clients.one-way.tls.bundle=trust-only",
 					"switchboard.clients.plaintext.service-id=tls",
+					"switchboard.discovery.static.services.wrong-host[0]=http://127.0.0.1:" + grpcPort(wrongHostServer),
+					"switchboard.clients.untrusted.service-id=tls",
+					"switchboard.clients.untrusted.tls.bundle=trust-strangers",
+					"switchboard.clients.wrong-host.service-id=wrong-host",
+					"switchboard.clients.wrong-host.tls.bundle=trust-only",
 					"switchboard.client-defaults.timeout.read=3s"));
 		client = new SpringApplicationBuilder(ClientApplication.class).web(WebApplicationType.NONE)
 			.properties(properties.toArray(String[]::new))
@@ -76,7 +93,7 @@ class GrpcTlsTests {
 	@AfterAll
 	static void stop() {
 		for (ConfigurableApplicationContext context : new ConfigurableApplicationContext[] { client, mutualTlsServer,
-				tlsServer }) {
+				tlsServer, wrongHostServer }) {
 			if (context != null) {
 				context.close();
 			}
@@ -91,7 +108,35 @@ class GrpcTlsTests {
 	@Test
 	void mutualTlsServerRefusesAClientWithoutCertificate() {
 		assertThatExceptionOfType(StatusRuntimeException.class).isThrownBy(() -> stubs().noCertificate.getItem(request()))
-			.satisfies((ex) -> assertThat(ex.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE));
+			.satisfies(GrpcTlsTests::isTlsRefusal);
+	}
+
+	@Test
+	void serverWhoseCertificateIsSignedByAnUntrustedAuthorityIsRefused() {
+		assertThatExceptionOfType(StatusRuntimeException.class).isThrownBy(() -> stubs().untrusted.getItem(request()))
+			.satisfies(GrpcTlsTests::isTlsRefusal)
+			.satisfies((ex) -> assertThat(ex).hasStackTraceContaining("PKIX path"));
+	}
+
+	@Test
+	void serverWhoseCertificateNamesAnotherHostIsRefused() {
+		assertThatExceptionOfType(StatusRuntimeException.class).isThrownBy(() -> stubs().wrongHost.getItem(request()))
+			.satisfies(GrpcTlsTests::isTlsRefusal)
+			.satisfies((ex) -> assertThat(ex).hasStackTraceContaining("No subject alternative names matching IP address 127.0.0.1"));
+	}
+
+	/** A refusal by TLS, not any failure: UNAVAILABLE, caused by an SSL exception. */
+	static void isTlsRefusal(StatusRuntimeException ex) {
+		assertThat(ex.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+		assertThat(causes(ex)).anyMatch(SSLException.class::isInstance);
+	}
+
+	static List<Throwable> causes(Throwable ex) {
+		List<Throwable> causes = new ArrayList<>();
+		for (Throwable cause = ex.getCause(); cause != null && !causes.contains(cause); cause = cause.getCause()) {
+			causes.add(cause);
+		}
+		return causes;
 	}
 
 	@Test
@@ -126,8 +171,8 @@ class GrpcTlsTests {
 		return ItemRequest.newBuilder().setSku("sku-1").build();
 	}
 
-	private static ConfigurableApplicationContext server(String clientAuth) {
-		List<String> properties = new ArrayList<>(bundle("server", "server"));
+	private static ConfigurableApplicationContext server(String clientAuth, String certificate) {
+		List<String> properties = new ArrayList<>(bundle("server", certificate));
 		properties.addAll(List.of("spring.grpc.server.port=0", "spring.grpc.server.host=127.0.0.1",
 				"spring.grpc.server.ssl.bundle=server", "spring.grpc.server.ssl.client-auth=" + clientAuth,
 				"spring.grpc.server.shutdown-grace-period=1s", "test.server.name=" + clientAuth));
@@ -164,6 +209,12 @@ class GrpcTlsTests {
 
 		@GrpcClient("plaintext")
 		InventoryServiceBlockingStub plaintext;
+
+		@GrpcClient("untrusted")
+		InventoryServiceBlockingStub untrusted;
+
+		@GrpcClient("wrong-host")
+		InventoryServiceBlockingStub wrongHost;
 
 	}
 

@@ -46,7 +46,7 @@ public final class TestCertificates {
 	public TestCertificates(Path directory) throws Exception {
 		this.directory = directory;
 		this.caKeys = newKeyPair();
-		this.caCertificate = sign("CN=Switchboard Test CA", this.caKeys, true);
+		this.caCertificate = sign("CN=Switchboard Test CA", this.caKeys, null);
 		write("ca.crt", this.caCertificate);
 	}
 
@@ -64,8 +64,24 @@ public final class TestCertificates {
 	 * @throws Exception on failure
 	 */
 	public void issue(String name) throws Exception {
+		issue(name, new GeneralName[] { new GeneralName(GeneralName.iPAddress, "127.0.0.1"),
+				new GeneralName(GeneralName.dNSName, "localhost") });
+	}
+
+	/**
+	 * Issues a certificate valid only for other host names, not for loopback: a client that checks the name of
+	 * the host it connected to (127.0.0.1) must refuse it.
+	 * @param name file name and common name
+	 * @param dnsName the one host name the certificate is for
+	 * @throws Exception on failure
+	 */
+	public void issueForOtherHost(String name, String dnsName) throws Exception {
+		issue(name, new GeneralName[] { new GeneralName(GeneralName.dNSName, dnsName) });
+	}
+
+	private void issue(String name, GeneralName[] subjectAlternativeNames) throws Exception {
 		KeyPair keys = newKeyPair();
-		write(name + ".crt", sign("CN=" + name, keys, false));
+		write(name + ".crt", sign("CN=" + name, keys, subjectAlternativeNames));
 		write(name + ".key", new JcaPKCS8Generator(keys.getPrivate(), null));
 	}
 
@@ -77,8 +93,10 @@ public final class TestCertificates {
 		return this.directory.resolve(name + ".key");
 	}
 
-	private X509Certificate sign(String subject, KeyPair keys, boolean ca)
+	/** Signs a certificate: the CA's own when {@code subjectAlternativeNames} is {@code null}. */
+	private X509Certificate sign(String subject, KeyPair keys, GeneralName[] subjectAlternativeNames)
 			throws IOException, OperatorCreationException, GeneralSecurityException {
+		boolean ca = subjectAlternativeNames == null;
 		Instant now = Instant.now();
 		X500Name issuer = new X500Name(ca ? subject : this.caCertificate.getSubjectX500Principal().getName());
 		X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(issuer,
@@ -87,8 +105,7 @@ public final class TestCertificates {
 		builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(ca));
 		if (!ca) {
 			builder.addExtension(Extension.subjectAlternativeName, false,
-					new GeneralNames(new GeneralName[] { new GeneralName(GeneralName.iPAddress, "127.0.0.1"),
-							new GeneralName(GeneralName.dNSName, "localhost") }));
+					new GeneralNames(subjectAlternativeNames));
 		}
 		KeyPair signer = ca ? keys : this.caKeys;
 		return new JcaX509CertificateConverter()

@@ -5,7 +5,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLPeerUnverifiedException;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,17 +31,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * Mutual TLS for REST service clients from Spring Boot SSL bundles ({@code switchboard.clients.<name>.tls.bundle}):
- * a Tomcat server that needs client certificates accepts the client holding one signed by its CA and refuses the
- * client that only trusts the server.
+ * TLS for REST service clients from Spring Boot SSL bundles ({@code switchboard.clients.<name>.tls.bundle}): a
+ * Tomcat server that needs client certificates accepts the client holding one signed by its CA and refuses the
+ * client that only trusts the server; clients refuse a server whose certificate is signed by a CA they do not
+ * trust, or names another host. Each refusal is asserted to be a TLS handshake failure, not any failure.
  *
  * @author Switchboard
  */
-class RestMutualTlsTests {
+class RestTlsTests {
 
 	private static TestCertificates certificates;
 
 	private static ConfigurableApplicationContext server;
+
+	private static ConfigurableApplicationContext wrongHostServer;
 
 	private static ConfigurableApplicationContext client;
 
@@ -50,32 +54,48 @@ class RestMutualTlsTests {
 		certificates = new TestCertificates(directory);
 		certificates.issue("server");
 		certificates.issue("client");
-		List<String> serverProperties = new ArrayList<>(bundle("server", "server"));
-		serverProperties.addAll(List.of("server.port=0", "server.address=127.0.0.1", "server.ssl.bundle=server",
-				"server.ssl.client-auth=need", "spring.application.name=secure-inventory"));
-		server = new SpringApplicationBuilder(ServerApplication.class).web(WebApplicationType.SERVLET)
-			.properties(serverProperties.toArray(String[]::new))
-			.run();
+		certificates.issueForOtherHost("elsewhere", "elsewhere.example");
+		// A CA the clients do not trust.
+		TestCertificates strangers = new TestCertificates(Files.createTempDirectory(Path.of("target"), "rest-tls-strangers"));
+		server = server("server", "need");
+		wrongHostServer = server("elsewhere", "none");
 		int port = ((WebServerApplicationContext) server).getWebServer().getPort();
+		int wrongHostPort = ((WebServerApplicationContext) wrongHostServer).getWebServer().getPort();
 		List<String> clientProperties = new ArrayList<>(bundle("client", "client"));
 		clientProperties.addAll(bundle("trust-only", null));
+		clientProperties.add("spring.ssl.bundle.pem.trust-strangers.truststore.certificate=file:"
+				+ strangers.ca().toAbsolutePath());
 		clientProperties.addAll(List.of("switchboard.discovery.static.services.secure[0]=https://127.0.0.1:" + port,
 				"switchboard.clients.mutual.service-id=secure", "switchboard.clients.mutual.tls.bundle=client",
 				"switchboard.clients.no-certificate.service-id=secure",
 				"switchboard.clients.no-certificate.tls.bundle=trust-only",
+				"switchboard.discovery.static.services.elsewhere[0]=https://127.0.0.1:" + wrongHostPort,
+				"switchboard.clients.untrusted.service-id=secure",
+				"switchboard.clients.untrusted.tls.bundle=trust-strangers",
+				"switchboard.clients.wrong-host.service-id=elsewhere",
+				"switchboard.clients.wrong-host.tls.bundle=trust-only",
 				"switchboard.client-defaults.retry.max-attempts=1"));
 		client = new SpringApplicationBuilder(ClientApplication.class).web(WebApplicationType.NONE)
 			.properties(clientProperties.toArray(String[]::new))
 			.run();
 	}
 
+	private static ConfigurableApplicationContext server(String certificate, String clientAuth) {
+		List<String> properties = new ArrayList<>(bundle("server", certificate));
+		properties.addAll(List.of("server.port=0", "server.address=127.0.0.1", "server.ssl.bundle=server",
+				"server.ssl.client-auth=" + clientAuth, "spring.application.name=secure-inventory"));
+		return new SpringApplicationBuilder(ServerApplication.class).web(WebApplicationType.SERVLET)
+			.properties(properties.toArray(String[]::new))
+			.run();
+	}
+
 	@AfterAll
 	static void stop() {
-		if (client != null) {
-			client.close();
-		}
-		if (server != null) {
-			server.close();
+		for (ConfigurableApplicationContext context : new ConfigurableApplicationContext[] { client, server,
+				wrongHostServer }) {
+			if (context != null) {
+				context.close();
+			}
 		}
 	}
 
@@ -88,8 +108,34 @@ class RestMutualTlsTests {
 	void clientWithoutCertificateIsRefused() {
 		assertThatExceptionOfType(ResourceAccessException.class)
 			.isThrownBy(() -> client.getBean(NoCertificateClient.class).item("sku-1"))
-			.satisfies((ex) -> assertThat(ex).hasRootCauseInstanceOf(SSLException.class)
-				.hasMessageContaining("to service 'secure'"));
+			.satisfies(RestTlsTests::isTlsRefusal)
+			.withMessageContaining("to service 'secure'");
+	}
+
+	@Test
+	void serverWhoseCertificateIsSignedByAnUntrustedAuthorityIsRefused() {
+		assertThatExceptionOfType(ResourceAccessException.class)
+			.isThrownBy(() -> client.getBean(UntrustedClient.class).item("sku-1"))
+			.satisfies(RestTlsTests::isTlsRefusal)
+			.satisfies((ex) -> assertThat(ex).hasStackTraceContaining("PKIX path"));
+	}
+
+	@Test
+	void serverWhoseCertificateNamesAnotherHostIsRefused() {
+		assertThatExceptionOfType(ResourceAccessException.class)
+			.isThrownBy(() -> client.getBean(WrongHostClient.class).item("sku-1"))
+			.satisfies(RestTlsTests::isTlsRefusal)
+			// The JDK's and Apache HttpClient's host name checks word it differently.
+			.satisfies((ex) -> assertThat(ex).hasStackTraceContaining("127.0.0.1")
+				.hasStackTraceContaining("subject alternative names"));
+	}
+
+	/**
+	 * A refusal by TLS, not any failure: the handshake failed, or (Apache HttpClient checks the host name after
+	 * the handshake) the peer was not verified.
+	 */
+	private static void isTlsRefusal(ResourceAccessException ex) {
+		assertThat(ex.getCause()).isInstanceOfAny(SSLHandshakeException.class, SSLPeerUnverifiedException.class);
 	}
 
 	private static List<String> bundle(String bundle, String keyName) {
@@ -105,6 +151,22 @@ class RestMutualTlsTests {
 
 	@ServiceClient("mutual")
 	interface MutualClient {
+
+		@GetExchange("/items/{sku}")
+		String item(@PathVariable String sku);
+
+	}
+
+	@ServiceClient("untrusted")
+	interface UntrustedClient {
+
+		@GetExchange("/items/{sku}")
+		String item(@PathVariable String sku);
+
+	}
+
+	@ServiceClient("wrong-host")
+	interface WrongHostClient {
 
 		@GetExchange("/items/{sku}")
 		String item(@PathVariable String sku);

@@ -1,0 +1,66 @@
+package dev.switchboard.autoconfigure.channel.kafka;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+import dev.switchboard.core.channel.Message;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.kafka.support.KafkaHeaders;
+
+/**
+ * Maps Switchboard messages to Kafka records and back: the key is the record key, the id and other headers are
+ * UTF-8 record headers.
+ *
+ * @author Switchboard
+ */
+final class KafkaRecordMapper {
+
+	private KafkaRecordMapper() {
+	}
+
+	static ProducerRecord<String, byte[]> toRecord(String topic, @Nullable Integer partition, Message message) {
+		RecordHeaders headers = new RecordHeaders();
+		message.getHeaders().forEach((name, value) -> headers.add(name, utf8(value)));
+		headers.add(Message.ID_HEADER, utf8(message.getId()));
+		return new ProducerRecord<>(topic, partition, message.getKey(), message.getPayload(), headers);
+	}
+
+	static Message toMessage(ConsumerRecord<String, byte[]> record) {
+		byte[] payload = record.value();
+		Message.Builder builder = Message.builder((payload != null) ? payload : new byte[0]).key(record.key());
+		String id = null;
+		for (Header header : record.headers()) {
+			String name = header.key();
+			if (name.equals(Message.ID_HEADER)) {
+				id = string(header);
+			}
+			else if (!name.startsWith(KafkaHeaders.PREFIX) && header.value() != null) {
+				builder.header(name, string(header));
+			}
+		}
+		// A record from another producer has no id: its position identifies it across redeliveries.
+		builder.id((id != null && !id.isBlank()) ? id
+				: record.topic() + "-" + record.partition() + "@" + record.offset());
+		return builder.build();
+	}
+
+	static int deliveryAttempt(ConsumerRecord<?, ?> record) {
+		Header header = record.headers().lastHeader(KafkaHeaders.DELIVERY_ATTEMPT);
+		return (header != null && header.value().length == Integer.BYTES)
+				? Math.max(1, ByteBuffer.wrap(header.value()).getInt()) : 1;
+	}
+
+	static byte[] utf8(String value) {
+		return value.getBytes(StandardCharsets.UTF_8);
+	}
+
+	static String string(Header header) {
+		return new String(header.value(), StandardCharsets.UTF_8);
+	}
+
+}

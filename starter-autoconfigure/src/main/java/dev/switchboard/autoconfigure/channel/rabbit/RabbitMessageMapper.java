@@ -1,0 +1,91 @@
+package dev.switchboard.autoconfigure.channel.rabbit;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.UUID;
+
+import dev.switchboard.core.channel.Message;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.amqp.core.MessageDeliveryMode;
+import org.springframework.amqp.core.MessageProperties;
+
+/**
+ * Maps Switchboard messages to AMQP messages and back: the id is the AMQP {@code message-id}, the key is the
+ * routing key (when it fits) and the {@value #KEY_HEADER} header, other headers are AMQP headers.
+ *
+ * @author Switchboard
+ */
+final class RabbitMessageMapper {
+
+	/** Header carrying the message key, which also is the routing key when it fits (255 bytes). */
+	static final String KEY_HEADER = "switchboard-key";
+
+	// Counts attempts on the delivered message object, which the retry interceptor hands back on each attempt.
+	static final String ATTEMPT_PROPERTY = "switchboard-delivery-attempt";
+
+	private static final int MAX_ROUTING_KEY_BYTES = 255;
+
+	private RabbitMessageMapper() {
+	}
+
+	static String routingKey(@Nullable String key) {
+		if (key == null || key.getBytes(StandardCharsets.UTF_8).length > MAX_ROUTING_KEY_BYTES) {
+			return "";
+		}
+		return key;
+	}
+
+	static org.springframework.amqp.core.Message toAmqp(Message message) {
+		MessageProperties properties = new MessageProperties();
+		properties.setMessageId(message.getId());
+		properties.setDeliveryMode(MessageDeliveryMode.PERSISTENT);
+		properties.setContentType(MessageProperties.CONTENT_TYPE_BYTES);
+		message.getHeaders().forEach(properties::setHeader);
+		if (message.getKey() != null) {
+			properties.setHeader(KEY_HEADER, message.getKey());
+		}
+		return new org.springframework.amqp.core.Message(message.getPayload(), properties);
+	}
+
+	static Message toMessage(org.springframework.amqp.core.Message amqp) {
+		MessageProperties properties = amqp.getMessageProperties();
+		Message.Builder builder = Message.builder(amqp.getBody());
+		String id = properties.getMessageId();
+		if (id == null || id.isBlank()) {
+			// A message from another publisher may have no id: give the delivered object one, so that its
+			// retries, its log lines and its dead letter agree on it.
+			id = UUID.randomUUID().toString();
+			properties.setMessageId(id);
+		}
+		builder.id(id);
+		for (Map.Entry<String, @Nullable Object> header : properties.getHeaders().entrySet()) {
+			String name = header.getKey();
+			Object value = header.getValue();
+			if (value == null || name.startsWith("x-") || name.startsWith("spring_") || name.equals(ATTEMPT_PROPERTY)) {
+				continue;
+			}
+			if (name.equals(KEY_HEADER)) {
+				builder.key(value.toString());
+			}
+			else {
+				builder.header(name, value.toString());
+			}
+		}
+		return builder.build();
+	}
+
+	static int deliveryAttempt(org.springframework.amqp.core.Message amqp) {
+		Object attempts = amqp.getMessageProperties().getHeaders().get(ATTEMPT_PROPERTY);
+		return (attempts instanceof Integer count) ? count : 1;
+	}
+
+	/** Counts a delivery attempt on the delivered message object and returns it. */
+	static int nextDeliveryAttempt(org.springframework.amqp.core.Message amqp) {
+		Map<String, @Nullable Object> headers = amqp.getMessageProperties().getHeaders();
+		int attempt = (headers.get(ATTEMPT_PROPERTY) instanceof Integer count) ? count + 1 : 1;
+		headers.put(ATTEMPT_PROPERTY, attempt);
+		return attempt;
+	}
+
+}

@@ -1,0 +1,25 @@
+package dev.switchboard.test.fault.consumer.app;
+
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * The consumer application's own settings, given by the test on the command line.
+ *
+ * @param jdbcUrl where the ledger of processed messages is
+ * @param table the ledger table of this test run
+ * @param instance which start of the application this is (1 before the kill, 2 after)
+ * @param work how long processing one message takes, so that a kill lands mid-stream
+ */
+@ConfigurationProperties("consumer-crash")
+record ConsumerCrashProperties(String jdbcUrl, String table, int instance, Duration work) {
+
+	ConsumerCrashProperties {
+		// The table name is put into SQL: accept nothing but a plain identifier.
+		if (!table.matches("[a-z][a-z0-9_]{0,62}")) {
+			throw new IllegalArgumentException("consumer-crash.table must be a plain identifier but was '" + table + "'");
+		}
+	}
+
+}
