@@ -8,6 +8,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -29,6 +33,44 @@ class InMemoryChannelBinderTests {
 	@AfterEach
 	void close() {
 		this.binder.close();
+	}
+
+	@Test
+	void messageWithoutSubscriberIsDroppedWithOneWarningPerDestination() {
+		List<LogRecord> records = new CopyOnWriteArrayList<>();
+		Handler handler = new Handler() {
+
+			@Override
+			public void publish(LogRecord record) {
+				records.add(record);
+			}
+
+			@Override
+			public void flush() {
+			}
+
+			@Override
+			public void close() {
+			}
+
+		};
+		Logger logger = Logger.getLogger(InMemoryChannelBinder.class.getName());
+		logger.addHandler(handler);
+		try {
+			this.binder.send(ORDERS, Message.builder("one").build()).join();
+			this.binder.send(ORDERS, Message.builder("two").build()).join();
+			this.binder.send(ChannelDestination.of("payments"), Message.builder("three").build()).join();
+		}
+		finally {
+			logger.removeHandler(handler);
+		}
+		List<String> warnings = records.stream()
+			.filter((record) -> record.getLevel() == Level.WARNING)
+			.map(LogRecord::getMessage)
+			.toList();
+		assertThat(warnings).hasSize(2);
+		assertThat(warnings.get(0)).contains("'orders'", "switchboard.channels.orders.binder");
+		assertThat(warnings.get(1)).contains("'payments'");
 	}
 
 	@Test
