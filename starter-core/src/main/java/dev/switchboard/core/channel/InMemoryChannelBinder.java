@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -38,7 +39,9 @@ import org.jspecify.annotations.Nullable;
  * </ul>
  * Messages are not persisted: a message sent to a destination without subscriptions is dropped, with a warning
  * once per destination, and closing a subscription lets the messages in flight finish but drops those queued.
- * A send is handed over at once, so its deadline never applies.
+ * At most {@value #MAX_QUEUED} messages wait per consumer thread: a publisher faster than its consumer waits for
+ * room, at most its deadline, and then fails ({@link MessageNotPublishedException} when no group took the
+ * message).
  *
  * @author Switchboard
  */
@@ -48,6 +51,9 @@ public final class InMemoryChannelBinder implements ChannelBinder {
 	public static final String NAME = "memory";
 
 	private static final Log logger = LogFactory.getLog(InMemoryChannelBinder.class);
+
+	/** Messages waiting per consumer thread, at most: a publisher waits for room, at most its deadline. */
+	static final int MAX_QUEUED = 10_000;
 
 	/** How long closing a subscription waits for the messages in flight. */
 	private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
@@ -84,12 +90,12 @@ public final class InMemoryChannelBinder implements ChannelBinder {
 	@Override
 	public CompletableFuture<Void> send(ChannelDestination destination, Message message, Duration timeout) {
 		if (this.closed) {
-			return CompletableFuture.failedFuture(new MessageNotPublishedException(
-					"Message " + message.getId() + " to " + destination + " was not published: the in-memory binder"
-							+ " is closed", message.getId(), null));
+			return CompletableFuture.failedFuture(notPublished(destination, message, "the in-memory binder is closed"));
 		}
 		Topic topic = this.topics.get(destination.name());
-		if (topic == null || !topic.deliver(message)) {
+		Delivery delivery = (topic != null) ? topic.deliver(message, System.nanoTime() + timeout.toNanos())
+				: Delivery.NO_GROUP;
+		if (delivery.groups() == 0) {
 			// Nothing keeps a message in memory: without a subscriber it is gone, which must not go unnoticed.
 			if (this.warnedUnsubscribed.add(destination.name())) {
 				logger.warn("No listener in this application subscribes to destination '" + destination.name()
@@ -101,7 +107,22 @@ public final class InMemoryChannelBinder implements ChannelBinder {
 				logger.debug("No subscription on destination '" + destination.name() + "': dropped " + message);
 			}
 		}
-		return CompletableFuture.completedFuture(null);
+		if (delivery.full() == 0) {
+			return CompletableFuture.completedFuture(null);
+		}
+		String reason = delivery.full() + " consumer group(s) had " + MAX_QUEUED + " messages waiting on the"
+				+ " consumer this message's key goes to, and no room within the publish deadline of "
+				+ timeout.toMillis() + " ms";
+		return CompletableFuture.failedFuture((delivery.full() == delivery.groups())
+				? notPublished(destination, message, reason)
+				: new PublishOutcomeUnknownException("Message " + message.getId() + " to " + destination
+						+ " reached some consumer groups only: " + reason, message.getId(), null));
+	}
+
+	private static MessageNotPublishedException notPublished(ChannelDestination destination, Message message,
+			String reason) {
+		return new MessageNotPublishedException("Message " + message.getId() + " to " + destination
+				+ " was not published: " + reason, message.getId(), null);
 	}
 
 	@Override
@@ -139,7 +160,7 @@ public final class InMemoryChannelBinder implements ChannelBinder {
 			this.pendingReplies.remove(correlationId);
 			return CompletableFuture.failedFuture(closedException());
 		}
-		send(destination, message).whenComplete((ignored, failure) -> {
+		send(destination, message, timeout).whenComplete((ignored, failure) -> {
 			if (failure != null && this.pendingReplies.remove(correlationId, reply)) {
 				reply.completeExceptionally(failure);
 			}
@@ -196,6 +217,15 @@ public final class InMemoryChannelBinder implements ChannelBinder {
 	}
 
 	/**
+	 * What a delivery did: the consumer groups of the destination, and how many of them had no room in time.
+	 */
+	private record Delivery(int groups, int full) {
+
+		static final Delivery NO_GROUP = new Delivery(0, 0);
+
+	}
+
+	/**
 	 * One destination and its subscriptions, grouped by consumer group.
 	 */
 	private static final class Topic {
@@ -213,22 +243,27 @@ public final class InMemoryChannelBinder implements ChannelBinder {
 		}
 
 		/**
-		 * Hands the message to one member of every group.
-		 * @return whether any group received it
+		 * Hands the message to one member of every group, waiting for room until the deadline.
+		 * @return how many groups there were, and how many had no room
 		 */
-		boolean deliver(Message message) {
+		Delivery deliver(Message message, long deadlineNanos) {
 			Map<String, List<Member>> groups = new LinkedHashMap<>();
 			for (Member member : this.members) {
 				groups.computeIfAbsent(member.group, (group) -> new ArrayList<>()).add(member);
 			}
 			String key = message.getKey();
-			groups.forEach((group, members) -> {
+			int full = 0;
+			for (Map.Entry<String, List<Member>> entry : groups.entrySet()) {
+				List<Member> members = entry.getValue();
 				int hash = (key != null) ? spread(key.hashCode())
-						: this.roundRobin.computeIfAbsent(group, (name) -> new AtomicInteger()).getAndIncrement();
+						: this.roundRobin.computeIfAbsent(entry.getKey(), (name) -> new AtomicInteger())
+							.getAndIncrement();
 				Member member = members.get(Math.floorMod(hash, members.size()));
-				member.enqueue(message, hash / members.size());
-			});
-			return !groups.isEmpty();
+				if (!member.enqueue(message, hash / members.size(), deadlineNanos)) {
+					full++;
+				}
+			}
+			return new Delivery(groups.size(), full);
 		}
 
 		private static int spread(int hash) {
@@ -252,6 +287,9 @@ public final class InMemoryChannelBinder implements ChannelBinder {
 
 		private final ExecutorService[] consumers;
 
+		// Room per consumer thread: a publisher faster than its consumer waits, never piles messages up.
+		private final Semaphore[] room;
+
 		private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
 
 		// Counted down by close(), waking consumers that wait out a backoff.
@@ -265,7 +303,9 @@ public final class InMemoryChannelBinder implements ChannelBinder {
 			this.handler = Objects.requireNonNull(handler, "handler");
 			this.settings = Objects.requireNonNull(settings, "settings");
 			this.consumers = new ExecutorService[settings.concurrency()];
+			this.room = new Semaphore[settings.concurrency()];
 			for (int i = 0; i < this.consumers.length; i++) {
+				this.room[i] = new Semaphore(MAX_QUEUED);
 				String name = "switchboard-memory-" + destination.name() + "-" + group + "-"
 						+ InMemoryChannelBinder.this.threadCount.incrementAndGet();
 				this.consumers[i] = Executors.newSingleThreadExecutor((runnable) -> {
@@ -286,14 +326,37 @@ public final class InMemoryChannelBinder implements ChannelBinder {
 			return this.group;
 		}
 
-		void enqueue(Message message, int slot) {
-			ExecutorService consumer = this.consumers[Math.floorMod(slot, this.consumers.length)];
+		/**
+		 * Queues a message for the consumer of its slot, waiting for room until the deadline.
+		 * @return {@code false} when there was no room in time (a closed subscription drops it with a warning)
+		 */
+		boolean enqueue(Message message, int slot, long deadlineNanos) {
+			int index = Math.floorMod(slot, this.consumers.length);
+			Semaphore room = this.room[index];
 			try {
-				consumer.execute(() -> process(message));
+				if (!room.tryAcquire(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+					return false;
+				}
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return false;
+			}
+			try {
+				this.consumers[index].execute(() -> {
+					try {
+						process(message);
+					}
+					finally {
+						room.release();
+					}
+				});
 			}
 			catch (RejectedExecutionException ex) {
+				room.release();
 				logger.warn("Subscription " + this + " is closed: dropped " + message);
 			}
+			return true;
 		}
 
 		private void process(Message message) {
@@ -348,10 +411,13 @@ public final class InMemoryChannelBinder implements ChannelBinder {
 				return;
 			}
 			Topic topic = InMemoryChannelBinder.this.topics.get(deadLetter.name());
-			if (topic == null || !topic.deliver(DeadLetterHeaders.deadLetter(context, failure))) {
+			Delivery delivery = (topic != null) ? topic.deliver(DeadLetterHeaders.deadLetter(context, failure),
+					System.nanoTime() + DEFAULT_PUBLISH_TIMEOUT.toNanos()) : Delivery.NO_GROUP;
+			if (delivery.groups() == 0 || delivery.full() > 0) {
 				// Nothing keeps a dead letter nobody consumes: say so loudly rather than lose it quietly.
-				logger.error("Dropping " + context.getMessage() + " of " + context + ": no subscription on the"
-						+ " dead-letter destination '" + deadLetter.name() + "'", failure);
+				logger.error("Dropping " + context.getMessage() + " of " + context + ": "
+						+ ((delivery.groups() == 0) ? "no subscription on" : "no room in") + " the dead-letter"
+						+ " destination '" + deadLetter.name() + "'", failure);
 				return;
 			}
 			InMemoryChannelBinder.this.deadLettered

@@ -7,7 +7,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
@@ -18,6 +20,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Tests for {@link InMemoryChannelBinder}.
@@ -71,6 +74,31 @@ class InMemoryChannelBinderTests {
 		assertThat(warnings).hasSize(2);
 		assertThat(warnings.get(0)).contains("'orders'", "switchboard.channels.orders.binder");
 		assertThat(warnings.get(1)).contains("'payments'");
+	}
+
+	@Test
+	void publisherFasterThanItsConsumerWaitsForRoomUntilItsDeadlineThenFailsAsNotPublished() throws Exception {
+		CountDownLatch stuck = new CountDownLatch(1);
+		AtomicInteger processed = new AtomicInteger();
+		this.binder.subscribe(ORDERS, "slow", (message, context) -> {
+			stuck.await();
+			processed.incrementAndGet();
+			return null;
+		}, ConsumerSettings.ofDefaults());
+		for (int i = 0; i < InMemoryChannelBinder.MAX_QUEUED; i++) {
+			this.binder.send(ORDERS, Message.builder("m" + i).key("k").build(), Duration.ofMillis(100))
+				.get(1, TimeUnit.SECONDS);
+		}
+		long start = System.nanoTime();
+		CompletableFuture<Void> beyond = this.binder.send(ORDERS, Message.builder("beyond").id("beyond").key("k").build(),
+				Duration.ofMillis(100));
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(90));
+		assertThatExceptionOfType(ExecutionException.class).isThrownBy(beyond::get)
+			.havingCause()
+			.isInstanceOf(MessageNotPublishedException.class)
+			.withMessageContaining("beyond");
+		stuck.countDown();
+		await().atMost(Duration.ofSeconds(10)).until(() -> processed.get() == InMemoryChannelBinder.MAX_QUEUED);
 	}
 
 	@Test

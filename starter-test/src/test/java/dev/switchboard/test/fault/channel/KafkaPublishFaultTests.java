@@ -28,6 +28,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -82,6 +83,9 @@ class KafkaPublishFaultTests {
 
 	@BeforeAll
 	void startBroker() throws IOException {
+		// The clients' own threads may throw uncaught exceptions while the broker is unreachable: they are the
+		// fault, not a failed assertion.
+		Awaitility.doNotCatchUncaughtExceptionsByDefault();
 		int port;
 		try (ServerSocket socket = new ServerSocket(0)) {
 			port = socket.getLocalPort();
@@ -97,6 +101,7 @@ class KafkaPublishFaultTests {
 
 	@AfterAll
 	void stopBroker() {
+		Awaitility.reset();
 		if (this.proxy != null) {
 			this.proxy.close();
 		}
