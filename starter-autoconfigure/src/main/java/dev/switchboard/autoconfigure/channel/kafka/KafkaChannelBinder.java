@@ -17,6 +17,7 @@ import dev.switchboard.core.channel.MessageHandler;
 import dev.switchboard.core.channel.MessageNotPublishedException;
 import dev.switchboard.core.channel.Subscription;
 import dev.switchboard.core.channel.publish.PublishWindow;
+import dev.switchboard.core.channel.support.ContainerSubscription;
 import dev.switchboard.core.channel.support.ListenerInvoker;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -77,7 +78,7 @@ public final class KafkaChannelBinder implements ChannelBinder {
 
 	private final KafkaRequestReply requestReply;
 
-	private final List<KafkaSubscription> subscriptions = new CopyOnWriteArrayList<>();
+	private final List<ContainerSubscription> subscriptions = new CopyOnWriteArrayList<>();
 
 	private volatile boolean used;
 
@@ -197,8 +198,9 @@ public final class KafkaChannelBinder implements ChannelBinder {
 		container.setConcurrency(settings.concurrency());
 		container.setCommonErrorHandler(this.deadLetters.errorHandler(destination, group, settings));
 		container.setBeanName("switchboard-kafka-" + destination.name() + "-" + group);
-		KafkaSubscription subscription = new KafkaSubscription(destination, group, container,
-				this.subscriptions::remove);
+		// Closing stops after the records in flight; uncommitted ones are redelivered to the group.
+		ContainerSubscription subscription = new ContainerSubscription(destination, group,
+				"kafka:" + destination.name() + "/" + group, container::stop, this.subscriptions::remove);
 		this.subscriptions.add(subscription);
 		container.start();
 		return subscription;
@@ -272,7 +274,7 @@ public final class KafkaChannelBinder implements ChannelBinder {
 			return;
 		}
 		this.closed = true;
-		this.subscriptions.forEach(KafkaSubscription::close);
+		this.subscriptions.forEach(ContainerSubscription::close);
 		this.requestReply.close();
 		this.publisher.close();
 		this.window.close();

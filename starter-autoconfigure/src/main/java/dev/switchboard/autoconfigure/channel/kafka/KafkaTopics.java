@@ -92,25 +92,17 @@ final class KafkaTopics implements AutoCloseable {
 	 * @param timeout how long to wait
 	 */
 	void ensure(String topic, Duration timeout) {
-		try {
-			ensure(topic).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-		}
-		catch (ExecutionException ex) {
-			throw new IllegalStateException("Could not create Kafka topic '" + topic + "'", ex.getCause());
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException("Interrupted while creating Kafka topic '" + topic + "'", ex);
-		}
-		catch (TimeoutException ex) {
-			throw new IllegalStateException("Kafka did not create topic '" + topic + "' within " + timeout, ex);
-		}
+		await(ensure(topic), topic, timeout);
 	}
 
 	/** Creates a topic with its own partition count (a reply topic). */
 	void create(String topic, int partitions, Duration timeout) {
+		await(create(topic, partitions), topic, timeout);
+	}
+
+	private static void await(CompletableFuture<Void> creation, String topic, Duration timeout) {
 		try {
-			create(topic, partitions).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+			creation.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
 		}
 		catch (ExecutionException ex) {
 			throw new IllegalStateException("Could not create Kafka topic '" + topic + "'", ex.getCause());

@@ -15,6 +15,7 @@ import dev.switchboard.core.channel.MessageHandler;
 import dev.switchboard.core.channel.MessageNotPublishedException;
 import dev.switchboard.core.channel.Subscription;
 import dev.switchboard.core.channel.publish.PublishWindow;
+import dev.switchboard.core.channel.support.ContainerSubscription;
 import dev.switchboard.core.channel.support.ListenerInvoker;
 import org.jspecify.annotations.Nullable;
 
@@ -68,7 +69,7 @@ public final class RabbitChannelBinder implements ChannelBinder {
 
 	private final RabbitRequestReply requestReply;
 
-	private final List<RabbitSubscription> subscriptions = new CopyOnWriteArrayList<>();
+	private final List<ContainerSubscription> subscriptions = new CopyOnWriteArrayList<>();
 
 	private volatile boolean used;
 
@@ -148,8 +149,11 @@ public final class RabbitChannelBinder implements ChannelBinder {
 		container.setMessageListener((MessageListener) (amqp) -> onMessage(destination, group, handler, amqp));
 		container.setBeanName("switchboard-rabbit-" + queue);
 		container.afterPropertiesSet();
-		RabbitSubscription subscription = new RabbitSubscription(destination, group, container,
-				this.subscriptions::remove);
+		// Closing finishes the messages in flight; unacknowledged prefetched ones go back to the queue.
+		ContainerSubscription subscription = new ContainerSubscription(destination, group, "rabbit:" + queue, () -> {
+			container.stop();
+			container.destroy();
+		}, this.subscriptions::remove);
 		this.subscriptions.add(subscription);
 		container.start();
 		return subscription;
@@ -217,7 +221,7 @@ public final class RabbitChannelBinder implements ChannelBinder {
 			return;
 		}
 		this.closed = true;
-		this.subscriptions.forEach(RabbitSubscription::close);
+		this.subscriptions.forEach(ContainerSubscription::close);
 		this.requestReply.close();
 		this.publisher.close();
 		this.window.close();
