@@ -12,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -28,6 +29,7 @@ import dev.switchboard.core.channel.ChannelBinder;
 import dev.switchboard.core.channel.DeadLetterHeaders;
 import dev.switchboard.core.channel.Message;
 import dev.switchboard.core.channel.MessageContext;
+import dev.switchboard.core.channel.ReplyTimeoutException;
 import dev.switchboard.core.channel.UnreadableMessageException;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
@@ -46,6 +48,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -61,7 +64,7 @@ abstract class AbstractChannelBinderTests {
 	static final Duration WAIT = Duration.ofSeconds(30);
 
 	static final List<String> CHANNELS = List.of("orders", "ordered", "shipments", "shipments-dlq", "flaky",
-			"quotes");
+			"quotes", "unanswered");
 
 	/** Unique to this run: destinations, and so topics, exchanges and queues, never collide with earlier runs. */
 	protected final String suffix = UUID.randomUUID().toString().substring(0, 8);
@@ -103,6 +106,7 @@ abstract class AbstractChannelBinderTests {
 		properties.add("switchboard.channels.flaky.retry.backoff=50ms");
 		properties.add("switchboard.channels.ordered.concurrency=" + orderedConcurrency());
 		properties.add("switchboard.channels.quotes.request-timeout=15s");
+		properties.add("switchboard.channels.unanswered.request-timeout=500ms");
 		this.context = new SpringApplicationBuilder(TestApplication.class).web(WebApplicationType.NONE)
 			.properties(properties.toArray(String[]::new))
 			.run();
@@ -276,6 +280,20 @@ abstract class AbstractChannelBinderTests {
 		}
 	}
 
+	@Test
+	void requestWithoutReplyTimesOutAtTheChannelsRequestTimeout() {
+		long start = System.nanoTime();
+		assertThatExceptionOfType(ReplyTimeoutException.class)
+			.isThrownBy(() -> events().unanswered(new QuoteRequest("sku-silent", 1)))
+			.withMessageContaining("500");
+		Duration waited = Duration.ofNanos(System.nanoTime() - start);
+		assertThat(waited).isGreaterThanOrEqualTo(Duration.ofMillis(450)).isLessThan(Duration.ofMillis(1500));
+		await().atMost(WAIT).until(() -> listeners().unanswered.contains("sku-silent"));
+		assertThatExceptionOfType(ExecutionException.class)
+			.isThrownBy(() -> events().unansweredAsync(new QuoteRequest("sku-silent-async", 1)).get(5, TimeUnit.SECONDS))
+			.withCauseInstanceOf(ReplyTimeoutException.class);
+	}
+
 	record Order(String id) {
 	}
 
@@ -305,6 +323,12 @@ abstract class AbstractChannelBinderTests {
 
 		@Publish("quotes")
 		CompletableFuture<Quote> quoteAsync(QuoteRequest request);
+
+		@Publish("unanswered")
+		Quote unanswered(QuoteRequest request);
+
+		@Publish("unanswered")
+		CompletableFuture<Quote> unansweredAsync(QuoteRequest request);
 
 	}
 
@@ -376,6 +400,15 @@ abstract class AbstractChannelBinderTests {
 		@ChannelListener("quotes")
 		Quote price(QuoteRequest request) {
 			return new Quote(request.sku(), request.quantity() * 3);
+		}
+
+		final Queue<String> unanswered = new ConcurrentLinkedQueue<>();
+
+		@ChannelListener("unanswered")
+		@Nullable Quote ignore(QuoteRequest request) {
+			// Received, never answered: the requester must time out.
+			this.unanswered.add(request.sku());
+			return null;
 		}
 
 	}
