@@ -18,6 +18,9 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public class ChannelMessageConverter {
 
+	private static final String JSON = "application/json";
+
+
 	private final JsonMapper jsonMapper;
 
 	/**
@@ -29,7 +32,8 @@ public class ChannelMessageConverter {
 	}
 
 	/**
-	 * Writes a payload as a JSON message, with its class as {@link Message#TYPE_HEADER}.
+	 * Writes a payload as a JSON message ({@link Message#CONTENT_TYPE_HEADER} {@code application/json}), with its
+	 * class as {@link Message#TYPE_HEADER}.
 	 * @param payload the payload
 	 * @param key the key, or {@code null}
 	 * @param headers additional headers
@@ -37,7 +41,12 @@ public class ChannelMessageConverter {
 	 */
 	public Message toMessage(Object payload, @Nullable String key, Map<String, String> headers) {
 		byte[] json = this.jsonMapper.writeValueAsBytes(payload);
-		return Message.builder(json).key(key).headers(headers).type(payload.getClass().getName()).build();
+		return Message.builder(json)
+			.key(key)
+			.headers(headers)
+			.header(Message.CONTENT_TYPE_HEADER, JSON)
+			.type(payload.getClass().getName())
+			.build();
 	}
 
 	/**

@@ -1,15 +1,27 @@
 package dev.switchboard.autoconfigure.channel;
 
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 
 import dev.switchboard.autoconfigure.channel.kafka.KafkaChannelBinder;
 import dev.switchboard.core.channel.Message;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.Test;
 
 import org.springframework.kafka.test.EmbeddedKafkaBroker;
 import org.springframework.kafka.test.condition.EmbeddedKafkaCondition;
 import org.springframework.kafka.test.context.EmbeddedKafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The channel scenarios on a real Kafka broker (KRaft, in this JVM, one per class), through the same application
@@ -34,6 +46,31 @@ class KafkaChannelBinderTests extends AbstractChannelBinderTests {
 	protected List<String> brokerProperties() {
 		EmbeddedKafkaBroker broker = EmbeddedKafkaCondition.getBroker();
 		return List.of("spring.kafka.bootstrap-servers=" + broker.getBrokersAsString());
+	}
+
+	@Test
+	void messagesAreConventionalForOtherKafkaClients() throws Exception {
+		Map<String, Object> configs = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+				EmbeddedKafkaCondition.getBroker().getBrokersAsString(), ConsumerConfig.GROUP_ID_CONFIG,
+				"foreign-" + this.suffix, ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+				ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
+				ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+		events().placed("k-7", new Order("to-foreign"), "acme").get(10, TimeUnit.SECONDS);
+		try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(configs)) {
+			consumer.subscribe(List.of(destination("orders")));
+			ConsumerRecord<String, String> record = await().atMost(WAIT).until(() -> {
+				for (ConsumerRecord<String, String> candidate : consumer.poll(Duration.ofMillis(200))) {
+					if (candidate.value().contains("to-foreign")) {
+						return candidate;
+					}
+				}
+				return null;
+			}, Objects::nonNull);
+			assertThat(record.key()).isEqualTo("k-7");
+			Header contentType = record.headers().lastHeader(Message.CONTENT_TYPE_HEADER);
+			assertThat(contentType).isNotNull();
+			assertThat(new String(contentType.value(), StandardCharsets.UTF_8)).isEqualTo("application/json");
+		}
 	}
 
 	@Override

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,6 +17,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.GetResponse;
 import com.rabbitmq.client.ShutdownSignalException;
 
 import dev.switchboard.autoconfigure.channel.rabbit.RabbitChannelBinder;
@@ -23,6 +26,7 @@ import dev.switchboard.core.channel.ChannelDestination;
 import dev.switchboard.core.channel.ChannelPublishException;
 import dev.switchboard.core.channel.ConsumerSettings;
 import dev.switchboard.core.channel.Message;
+import dev.switchboard.core.channel.MessageContext;
 import dev.switchboard.core.channel.RetrySettings;
 import dev.switchboard.core.channel.Subscription;
 import org.junit.jupiter.api.AfterAll;
@@ -173,6 +177,37 @@ class RabbitChannelBinderTests extends AbstractChannelBinderTests {
 		// ...and no publish failed, none was lost.
 		assertThat(failed).isEmpty();
 		assertThat(confirmed).hasSize(total);
+	}
+
+	@Test
+	void messagesAreConventionalForOtherRabbitMqClients() throws Exception {
+		com.rabbitmq.client.ConnectionFactory factory = new com.rabbitmq.client.ConnectionFactory();
+		factory.setHost("127.0.0.1");
+		try (com.rabbitmq.client.Connection connection = factory.newConnection("foreign-client");
+				com.rabbitmq.client.Channel channel = connection.createChannel()) {
+			String exchange = destination("orders");
+			String queue = exchange + ".foreign";
+			channel.queueDeclare(queue, false, false, true, null);
+			channel.queueBind(queue, exchange, "#");
+			// Switchboard to a plain client: JSON labelled as JSON, the key as routing key.
+			events().placed("k-7", new Order("to-foreign"), "acme").get(10, TimeUnit.SECONDS);
+			GetResponse received = await().atMost(WAIT).until(() -> channel.basicGet(queue, true), Objects::nonNull);
+			assertThat(received.getProps().getContentType()).isEqualTo("application/json");
+			assertThat(received.getEnvelope().getRoutingKey()).isEqualTo("k-7");
+			assertThat(received.getProps().getHeaders()).doesNotContainKey(Message.CONTENT_TYPE_HEADER);
+			// A plain client to Switchboard: the routing key is the key.
+			listeners().orders.clear();
+			AMQP.BasicProperties properties = new AMQP.BasicProperties.Builder().contentType("application/json")
+				.messageId("foreign-1")
+				.build();
+			channel.basicPublish(exchange, "k-2", properties,
+					"{\"id\":\"from-foreign\"}".getBytes(StandardCharsets.UTF_8));
+			MessageContext context = listeners().orders.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+			assertThat(context).isNotNull();
+			assertThat(context.getMessage().getId()).isEqualTo("foreign-1");
+			assertThat(context.getKey()).isEqualTo("k-2");
+			assertThat(context.getHeader(Message.CONTENT_TYPE_HEADER)).isEqualTo("application/json");
+		}
 	}
 
 	@Test

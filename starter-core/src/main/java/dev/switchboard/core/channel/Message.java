@@ -32,6 +32,12 @@ public final class Message {
 	/** Header relating a reply to its request. */
 	public static final String CORRELATION_ID_HEADER = "switchboard-correlation-id";
 
+	/**
+	 * Header with the payload's media type, {@code application/json} for what channel publishers write; RabbitMQ
+	 * carries it in its own {@code content_type} property, Kafka as a text header, as Spring's messaging does.
+	 */
+	public static final String CONTENT_TYPE_HEADER = "contentType";
+
 	/** Header telling a consumer where a reply goes; its value is meaningful only to the binder that set it. */
 	public static final String REPLY_TO_HEADER = "switchboard-reply-to";
 

@@ -11,8 +11,10 @@ import org.springframework.amqp.core.MessageDeliveryMode;
 import org.springframework.amqp.core.MessageProperties;
 
 /**
- * Maps Switchboard messages to AMQP messages and back: the id is the AMQP {@code message-id}, the key is the
- * routing key (when it fits) and the {@value #KEY_HEADER} header, other headers are AMQP headers.
+ * Maps Switchboard messages to AMQP messages and back: the id is the AMQP {@code message-id}, the
+ * {@link Message#CONTENT_TYPE_HEADER content type} the AMQP {@code content_type}, the key the routing key (when it
+ * fits) and the {@value #KEY_HEADER} header, other headers are AMQP headers. A message another client published
+ * without the key header has its routing key as its key.
  *
  * @author Switchboard
  */
@@ -40,8 +42,13 @@ final class RabbitMessageMapper {
 		MessageProperties properties = new MessageProperties();
 		properties.setMessageId(message.getId());
 		properties.setDeliveryMode(MessageDeliveryMode.PERSISTENT);
-		properties.setContentType(MessageProperties.CONTENT_TYPE_BYTES);
-		message.getHeaders().forEach(properties::setHeader);
+		String contentType = message.getHeader(Message.CONTENT_TYPE_HEADER);
+		properties.setContentType((contentType != null) ? contentType : MessageProperties.CONTENT_TYPE_BYTES);
+		message.getHeaders().forEach((name, value) -> {
+			if (!name.equals(Message.CONTENT_TYPE_HEADER)) {
+				properties.setHeader(name, value);
+			}
+		});
 		if (message.getKey() != null) {
 			properties.setHeader(KEY_HEADER, message.getKey());
 		}
@@ -59,6 +66,17 @@ final class RabbitMessageMapper {
 			properties.setMessageId(id);
 		}
 		builder.id(id);
+		String routingKey = properties.getReceivedRoutingKey();
+		String exchange = properties.getReceivedExchange();
+		// Through the default exchange (a reply), the routing key is a queue's name, not a key.
+		if (routingKey != null && !routingKey.isEmpty() && exchange != null && !exchange.isEmpty()) {
+			// The key of a message from another client; Switchboard's own key header, below, wins.
+			builder.key(routingKey);
+		}
+		String contentType = properties.getContentType();
+		if (contentType != null && !contentType.equals(MessageProperties.CONTENT_TYPE_BYTES)) {
+			builder.header(Message.CONTENT_TYPE_HEADER, contentType);
+		}
 		for (Map.Entry<String, @Nullable Object> header : properties.getHeaders().entrySet()) {
 			String name = header.getKey();
 			Object value = header.getValue();
