@@ -170,7 +170,8 @@ public class SwitchboardEndpoint {
 			ChannelDestination deadLetter = settings.consumer().deadLetter();
 			channels.put(name, new ChannelDescriptor(settings.binder().id(), settings.destination().name(),
 					settings.group(), listenerGroups, (deadLetter != null) ? deadLetter.name() : null,
-					(deadLetter != null) ? deadLetterCount(settings, deadLetter) : null));
+					(deadLetter != null) ? deadLetterCount(settings, deadLetter) : null,
+					this.channelRegistry.getBinder(settings).pendingPublishes()));
 		});
 		return channels;
 	}
@@ -254,13 +255,15 @@ public class SwitchboardEndpoint {
 	 * @param hedges hedged attempts made
 	 * @param cancelled attempts abandoned after another attempt answered
 	 * @param budgetRefusals retries and hedges the retry budget refused
+	 * @param hedgesSkipped hedges not made because every thread of the call executor was busy
 	 */
 	public record StatisticsDescriptor(long calls, long attempts, long retries, long hedges, long cancelled,
-			long budgetRefusals) {
+			long budgetRefusals, long hedgesSkipped) {
 
 		static StatisticsDescriptor of(ClientStatistics statistics) {
 			return new StatisticsDescriptor(statistics.getCalls(), statistics.getAttempts(), statistics.getRetries(),
-					statistics.getHedges(), statistics.getCancelled(), statistics.getBudgetRefusals());
+					statistics.getHedges(), statistics.getCancelled(), statistics.getBudgetRefusals(),
+					statistics.getHedgesSkipped());
 		}
 
 	}
@@ -274,9 +277,11 @@ public class SwitchboardEndpoint {
 	 * @param listenerGroups the groups of this application's subscribed listeners
 	 * @param deadLetterDestination the dead-letter destination, or {@code null} when dead-lettering is off
 	 * @param deadLetterCount messages in the dead-letter destination, or {@code null} when the binder cannot tell
+	 * @param pendingPublishes publishes the channel's binder holds now (all its channels together), or {@code null}
+	 * when it holds none by design
 	 */
 	public record ChannelDescriptor(String binder, String destination, String group, Set<String> listenerGroups,
-			@Nullable String deadLetterDestination, @Nullable Long deadLetterCount) {
+			@Nullable String deadLetterDestination, @Nullable Long deadLetterCount, @Nullable Integer pendingPublishes) {
 	}
 
 	/**

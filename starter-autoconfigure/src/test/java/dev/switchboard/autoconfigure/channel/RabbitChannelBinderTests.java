@@ -218,7 +218,7 @@ class RabbitChannelBinderTests extends AbstractChannelBinderTests {
 			.toList();
 		quotes.forEach(CompletableFuture::join);
 		// Every reply confirmed or failed: a reply that RabbitMQ returned would still be pending, or logged.
-		await().atMost(WAIT).until(() -> binder.getPendingPublishes() == 0);
+		await().atMost(WAIT).until(() -> binder.pendingPublishes() == 0);
 		assertThat(output).doesNotContain("was not delivered").doesNotContain("requester is gone");
 	}
 

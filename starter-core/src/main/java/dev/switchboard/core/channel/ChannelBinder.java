@@ -88,6 +88,15 @@ public interface ChannelBinder extends AutoCloseable {
 	void close();
 
 	/**
+	 * The publishes this binder holds now: queued or awaiting the broker's acknowledgement (for operators: when it
+	 * nears the binder's bound, the broker is not keeping up or not answering).
+	 * @return the count, or {@code null} when the binder holds none by design
+	 */
+	default @Nullable Integer pendingPublishes() {
+		return null;
+	}
+
+	/**
 	 * How many messages a dead-letter destination holds, where the broker can tell (for operators: the
 	 * actuator endpoint shows it per channel).
 	 * @param deadLetter the dead-letter destination

@@ -234,10 +234,10 @@ public final class KafkaChannelBinder implements ChannelBinder {
 	}
 
 	/**
-	 * Publishes holding a place in the binder's window now (see {@link Settings#maxPending()}).
-	 * @return the count
+	 * Publishes holding a place in the binder's window now (at most {@link Settings#maxPending()}).
 	 */
-	public int getPendingPublishes() {
+	@Override
+	public Integer pendingPublishes() {
 		return this.window.pending();
 	}
 

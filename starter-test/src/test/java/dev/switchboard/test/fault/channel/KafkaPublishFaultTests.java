@@ -265,7 +265,7 @@ class KafkaPublishFaultTests {
 				return events.publishAsync(id, "payload of " + id);
 			}
 
-		}, binder::getPendingPublishes);
+		}, binder::pendingPublishes);
 	}
 
 	@ChannelClient

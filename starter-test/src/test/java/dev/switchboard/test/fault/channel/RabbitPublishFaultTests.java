@@ -196,7 +196,7 @@ class RabbitPublishFaultTests {
 				return events.publishAsync(id, payload(id));
 			}
 
-		}, binder::getPendingPublishes);
+		}, binder::pendingPublishes);
 	}
 
 	private static void awaitConfirmed(PublishLoad load, int count) {
