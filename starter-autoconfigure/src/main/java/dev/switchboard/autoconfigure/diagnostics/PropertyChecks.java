@@ -39,6 +39,38 @@ public final class PropertyChecks {
 	}
 
 	/**
+	 * Checks that a duration property is not negative.
+	 * @param property the full property name
+	 * @param value the value
+	 * @return the value
+	 * @throws InvalidSwitchboardPropertyException if the value is negative
+	 */
+	public static Duration notNegative(String property, Duration value) {
+		if (value.isNegative()) {
+			throw new InvalidSwitchboardPropertyException(property, value, "must not be negative",
+					"zero or a positive duration, such as 200ms");
+		}
+		return value;
+	}
+
+	/**
+	 * Checks that a whole-number property is at least a minimum.
+	 * @param property the full property name
+	 * @param value the value
+	 * @param minimum the smallest allowed value
+	 * @param meaning what the minimum means, for the report (such as "1 means no retry"), or {@code null}
+	 * @return the value
+	 * @throws InvalidSwitchboardPropertyException if the value is smaller
+	 */
+	public static int atLeast(String property, int value, int minimum, @Nullable String meaning) {
+		if (value < minimum) {
+			throw new InvalidSwitchboardPropertyException(property, value,
+					"must be at least " + minimum + ((meaning != null) ? " (" + meaning + ")" : ""), null);
+		}
+		return value;
+	}
+
+	/**
 	 * Parses an absolute http or https URL, telling which part of it is wrong: the scheme, the host or the port.
 	 * @param property the full property name
 	 * @param url the URL as written

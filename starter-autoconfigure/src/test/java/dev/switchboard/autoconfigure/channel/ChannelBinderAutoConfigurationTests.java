@@ -87,6 +87,31 @@ class ChannelBinderAutoConfigurationTests {
 	}
 
 	@Test
+	void zeroMaxPendingFailsNamingThePropertyOfEachBinder() {
+		this.contextRunner.withPropertyValues("switchboard.channel-binders.rabbit.max-pending=0")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.isInstanceOf(InvalidSwitchboardPropertyException.class)
+				.hasMessageContaining("'switchboard.channel-binders.rabbit.max-pending'"));
+		this.contextRunner.withPropertyValues("switchboard.channel-binders.kafka.max-pending=-1")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.isInstanceOf(InvalidSwitchboardPropertyException.class)
+				.hasMessageContaining("'switchboard.channel-binders.kafka.max-pending'")
+				.hasMessageContaining("'-1'"));
+	}
+
+	@Test
+	void negativePublishBackoffFailsShowingTheValueAsWritten() {
+		this.contextRunner.withPropertyValues("switchboard.channel-binders.rabbit.publish-backoff=-2s")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.isInstanceOf(InvalidSwitchboardPropertyException.class)
+				.hasMessageContaining("'-2s'")
+				.hasMessageContaining("'switchboard.channel-binders.rabbit.publish-backoff'"));
+	}
+
+	@Test
 	void withoutSpringRabbitThereIsNoRabbitBinder() {
 		this.contextRunner.withClassLoader(new FilteredClassLoader("org.springframework.amqp"))
 			.run((context) -> {

@@ -10,7 +10,6 @@ import java.util.function.Supplier;
 
 import dev.switchboard.autoconfigure.channel.ChannelAutoConfiguration;
 import dev.switchboard.autoconfigure.channel.ChannelProperties;
-import dev.switchboard.autoconfigure.diagnostics.InvalidSwitchboardPropertyException;
 import dev.switchboard.core.channel.ChannelBinder;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.jspecify.annotations.Nullable;
@@ -44,26 +43,12 @@ import org.springframework.kafka.core.ProducerFactory;
 @EnableConfigurationProperties({ KafkaChannelBinderProperties.class, ChannelProperties.class })
 public final class KafkaChannelBinderAutoConfiguration {
 
-	private static final String PREFIX = "switchboard.channel-binders.kafka.";
-
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
 	KafkaChannelBinder kafkaChannelBinder(KafkaChannelBinderProperties properties, ChannelProperties channels,
 			KafkaProperties kafkaProperties,
 			ObjectProvider<KafkaConnectionDetails> connectionDetails, ObjectProvider<ProducerFactory<?, ?>> producerFactory,
 			ObjectProvider<ConsumerFactory<?, ?>> consumerFactory, ObjectProvider<KafkaAdmin> kafkaAdmin) {
-		if (properties.getPartitions() < 1) {
-			throw new InvalidSwitchboardPropertyException(PREFIX + "partitions", properties.getPartitions(),
-					"must be at least 1", null);
-		}
-		if (properties.getReplicationFactor() < 1 && properties.getReplicationFactor() != -1) {
-			throw new InvalidSwitchboardPropertyException(PREFIX + "replication-factor",
-					properties.getReplicationFactor(), "must be -1 (the broker's default) or at least 1", null);
-		}
-		if (properties.getMaxPending() < 1) {
-			throw new InvalidSwitchboardPropertyException(PREFIX + "max-pending", properties.getMaxPending(),
-					"must be at least 1", null);
-		}
 		KafkaConnectionDetails details = connectionDetails.getIfAvailable();
 		// Boot's factories hold what spring.kafka.* and the connection details (bootstrap servers, security
 		// protocol, SSL bundle) made of the configuration: start from theirs, fall back to the properties.

@@ -1,16 +1,21 @@
 package dev.switchboard.autoconfigure.channel.kafka;
 
+import dev.switchboard.autoconfigure.diagnostics.InvalidSwitchboardPropertyException;
+import dev.switchboard.autoconfigure.diagnostics.PropertyChecks;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
  * Settings of the Kafka channel binder that are Switchboard's own; connection, security and client tuning come from
- * {@code spring.kafka.*}. Immutable; checked at startup.
+ * {@code spring.kafka.*}. Immutable; checked when bound, each bad value reported with its property.
  *
  * @author Switchboard
  */
 @ConfigurationProperties("switchboard.channel-binders.kafka")
 public class KafkaChannelBinderProperties {
+
+	private static final String PREFIX = "switchboard.channel-binders.kafka.";
 
 	/**
 	 * Partitions of the topics the binder creates when a destination does not exist yet. Bounds how many
@@ -37,9 +42,13 @@ public class KafkaChannelBinderProperties {
 	 */
 	public KafkaChannelBinderProperties(@DefaultValue("3") int partitions,
 			@DefaultValue("-1") short replicationFactor, @DefaultValue("10000") int maxPending) {
-		this.partitions = partitions;
+		this.partitions = PropertyChecks.atLeast(PREFIX + "partitions", partitions, 1, null);
+		if (replicationFactor < 1 && replicationFactor != -1) {
+			throw new InvalidSwitchboardPropertyException(PREFIX + "replication-factor", replicationFactor,
+					"must be -1 (the broker's default) or at least 1", null);
+		}
 		this.replicationFactor = replicationFactor;
-		this.maxPending = maxPending;
+		this.maxPending = PropertyChecks.atLeast(PREFIX + "max-pending", maxPending, 1, null);
 	}
 
 	/**

@@ -1,7 +1,6 @@
 package dev.switchboard.autoconfigure.channel.rabbit;
 
 import dev.switchboard.autoconfigure.channel.ChannelAutoConfiguration;
-import dev.switchboard.autoconfigure.diagnostics.InvalidSwitchboardPropertyException;
 
 import org.springframework.amqp.rabbit.connection.AbstractConnectionFactory;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
@@ -34,8 +33,6 @@ import org.springframework.context.annotation.Configuration;
 @EnableConfigurationProperties(RabbitChannelBinderProperties.class)
 public final class RabbitChannelBinderAutoConfiguration {
 
-	private static final String PREFIX = "switchboard.channel-binders.rabbit.";
-
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
 	RabbitChannelBinder rabbitChannelBinder(RabbitChannelBinderProperties properties,
@@ -58,22 +55,7 @@ public final class RabbitChannelBinderAutoConfiguration {
 	}
 
 	private static RabbitChannelBinder.Settings settings(RabbitChannelBinderProperties properties) {
-		if (properties.getPrefetch() < 1) {
-			throw new InvalidSwitchboardPropertyException(PREFIX + "prefetch", properties.getPrefetch(),
-					"must be at least 1", null);
-		}
-		if (properties.getPublishAttempts() < 1) {
-			throw new InvalidSwitchboardPropertyException(PREFIX + "publish-attempts", properties.getPublishAttempts(),
-					"must be at least 1 (1 means no retry)", null);
-		}
-		if (properties.getPublishBackoff().isNegative()) {
-			throw new InvalidSwitchboardPropertyException(PREFIX + "publish-backoff", properties.getPublishBackoff(),
-					"must not be negative", null);
-		}
-		if (properties.getMaxPending() < 1) {
-			throw new InvalidSwitchboardPropertyException(PREFIX + "max-pending", properties.getMaxPending(),
-					"must be at least 1", null);
-		}
+		// The properties checked their values when bound.
 		return new RabbitChannelBinder.Settings(properties.getQueueType(), properties.getPrefetch(),
 				properties.getPublishAttempts(), properties.getPublishBackoff(), properties.getMaxPending());
 	}

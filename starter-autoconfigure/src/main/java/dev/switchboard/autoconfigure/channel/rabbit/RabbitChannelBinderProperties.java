@@ -4,17 +4,21 @@ import java.time.Duration;
 
 import dev.switchboard.autoconfigure.channel.rabbit.RabbitChannelBinder.QueueType;
 
+import dev.switchboard.autoconfigure.diagnostics.PropertyChecks;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
  * Settings of the RabbitMQ channel binder that are Switchboard's own; connection, credentials and SSL come from
- * {@code spring.rabbitmq.*}. Immutable; checked at startup.
+ * {@code spring.rabbitmq.*}. Immutable; checked when bound, each bad value reported with its property.
  *
  * @author Switchboard
  */
 @ConfigurationProperties("switchboard.channel-binders.rabbit")
 public class RabbitChannelBinderProperties {
+
+	private static final String PREFIX = "switchboard.channel-binders.rabbit.";
 
 	/**
 	 * Type of the queues declared for consumer groups and dead letters: classic, or quorum (replicated, for
@@ -56,10 +60,11 @@ public class RabbitChannelBinderProperties {
 			@DefaultValue("250") int prefetch, @DefaultValue("5") int publishAttempts,
 			@DefaultValue("200ms") Duration publishBackoff, @DefaultValue("10000") int maxPending) {
 		this.queueType = queueType;
-		this.prefetch = prefetch;
-		this.publishAttempts = publishAttempts;
-		this.publishBackoff = publishBackoff;
-		this.maxPending = maxPending;
+		this.prefetch = PropertyChecks.atLeast(PREFIX + "prefetch", prefetch, 1, null);
+		this.publishAttempts = PropertyChecks.atLeast(PREFIX + "publish-attempts", publishAttempts, 1,
+				"1 means no retry");
+		this.publishBackoff = PropertyChecks.notNegative(PREFIX + "publish-backoff", publishBackoff);
+		this.maxPending = PropertyChecks.atLeast(PREFIX + "max-pending", maxPending, 1, null);
 	}
 
 	/**
