@@ -1,5 +1,6 @@
 package dev.switchboard.benchmarks;
 
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -74,23 +75,26 @@ public final class ChannelPublishBenchmark {
 		int rounds = Integer.parseInt(options.getOrDefault("rounds", "5"));
 		byte[] payload = new byte[Integer.parseInt(options.getOrDefault("payload", "1024"))];
 		Arrays.fill(payload, (byte) 'x');
-		Map<String, List<Double>> results = new LinkedHashMap<>();
+		Map<String, List<Round>> results = new LinkedHashMap<>();
 		if (brokers.contains("kafka")) {
 			kafka(options.get("kafka-bootstrap"), messages, rounds, payload, results);
 		}
 		if (brokers.contains("rabbit")) {
 			rabbit(options.getOrDefault("rabbit-host", "127.0.0.1"), messages, rounds, payload, results);
 		}
-		System.out.printf(Locale.ROOT, "%n| variant | median msg/s | rounds (msg/s) |%n|---|---:|---|%n");
-		results.forEach((variant, rates) -> {
-			List<Double> sorted = rates.stream().sorted().toList();
-			System.out.printf(Locale.ROOT, "| %s | %.0f | %s |%n", variant, sorted.get(sorted.size() / 2),
-					rates.stream().map((rate) -> String.format(Locale.ROOT, "%.0f", rate)).toList());
+		System.out.printf(Locale.ROOT,
+				"%n| variant | median msg/s | rounds (msg/s) | median CPU us/msg (this JVM) |%n|---|---:|---|---:|%n");
+		results.forEach((variant, measured) -> {
+			List<Double> rates = measured.stream().map(Round::rate).sorted().toList();
+			List<Double> cpu = measured.stream().map(Round::cpuMicrosPerMessage).sorted().toList();
+			System.out.printf(Locale.ROOT, "| %s | %.0f | %s | %.1f |%n", variant, rates.get(rates.size() / 2),
+					measured.stream().map((round) -> String.format(Locale.ROOT, "%.0f", round.rate())).toList(),
+					cpu.get(cpu.size() / 2));
 		});
 	}
 
 	private static void kafka(String bootstrap, int messages, int rounds, byte[] payload,
-			Map<String, List<Double>> results) throws Exception {
+			Map<String, List<Round>> results) throws Exception {
 		EmbeddedKafkaKraftBroker embedded = null;
 		if (bootstrap == null) {
 			embedded = new EmbeddedKafkaKraftBroker(1, 3);
@@ -138,7 +142,7 @@ public final class ChannelPublishBenchmark {
 	}
 
 	private static void rabbit(String host, int messages, int rounds, byte[] payload,
-			Map<String, List<Double>> results) throws Exception {
+			Map<String, List<Round>> results) throws Exception {
 		String exchange = "bench-" + UUID.randomUUID().toString().substring(0, 8);
 		CachingConnectionFactory binderConnections = new CachingConnectionFactory(host);
 		RabbitChannelBinder binder = new RabbitChannelBinder(binderConnections, RabbitChannelBinder.Settings.ofDefaults());
@@ -154,24 +158,28 @@ public final class ChannelPublishBenchmark {
 				new ConsumerSettings(1, RetrySettings.none(), null));
 		subscription.close();
 		String queue = exchange + ".bench";
+		DedicatedChannelPublisher dedicated = new DedicatedChannelPublisher(host);
 		try {
 			measure(messages / 4, (i) -> binder.send(destination, message(payload, i), DEADLINE));
 			measure(messages / 4, (i) -> rawSend(template, exchange, payload, i));
+			measure(messages / 4, (i) -> dedicated.publish(exchange, "k" + (i % 64), payload));
 			for (int round = 0; round < rounds; round++) {
-				for (int variant = 0; variant < 2; variant++) {
+				// The order rotates each round, so that no variant always runs on a warmer broker.
+				for (int variant = 0; variant < 3; variant++) {
 					admin.purgeQueue(queue);
-					if ((round + variant) % 2 == 0) {
-						record(results, "RabbitMQ raw RabbitTemplate (correlated confirms, mandatory)",
+					switch ((round + variant) % 3) {
+						case 0 -> record(results, "RabbitMQ raw RabbitTemplate.send per message (correlated confirms, mandatory)",
 								measure(messages, (i) -> rawSend(template, exchange, payload, i)));
-					}
-					else {
-						record(results, "RabbitMQ channel (RabbitChannelBinder, + publish retries)",
+						case 1 -> record(results, "RabbitMQ raw client, one dedicated channel (confirms, mandatory)",
+								measure(messages, (i) -> dedicated.publish(exchange, "k" + (i % 64), payload)));
+						default -> record(results, "RabbitMQ channel (RabbitChannelBinder, + publish retries)",
 								measure(messages, (i) -> binder.send(destination, message(payload, i), DEADLINE)));
 					}
 				}
 			}
 		}
 		finally {
+			dedicated.close();
 			admin.deleteQueue(queue);
 			admin.deleteExchange(exchange);
 			binder.close();
@@ -200,8 +208,9 @@ public final class ChannelPublishBenchmark {
 	 * Publishes with at most {@link #WINDOW} acknowledgements outstanding, the same window for every variant (the
 	 * binders' own bound, max-pending, is larger), and waits for every acknowledgement.
 	 */
-	private static double measure(int messages, Publisher publisher) throws Exception {
+	private static Round measure(int messages, Publisher publisher) throws Exception {
 		Semaphore window = new Semaphore(WINDOW);
+		long cpuStart = processCpuNanos();
 		long start = System.nanoTime();
 		List<CompletableFuture<?>> sends = new ArrayList<>(messages);
 		for (int i = 0; i < messages; i++) {
@@ -211,12 +220,27 @@ public final class ChannelPublishBenchmark {
 			sends.add(send);
 		}
 		CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).get(5, TimeUnit.MINUTES);
-		return messages / (Duration.ofNanos(System.nanoTime() - start).toNanos() / 1e9);
+		double rate = messages / (Duration.ofNanos(System.nanoTime() - start).toNanos() / 1e9);
+		return new Round(rate, (processCpuNanos() - cpuStart) / 1000.0 / messages);
 	}
 
-	private static void record(Map<String, List<Double>> results, String variant, double rate) {
-		results.computeIfAbsent(variant, (name) -> new ArrayList<>()).add(rate);
-		System.out.printf(Locale.ROOT, "%s: %.0f msg/s%n", variant, rate);
+	/**
+	 * CPU time of this JVM: the client side for RabbitMQ (the broker is another process), client and broker for
+	 * the embedded Kafka broker.
+	 */
+	private static long processCpuNanos() {
+		return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+			.getProcessCpuTime();
+	}
+
+	private static void record(Map<String, List<Round>> results, String variant, Round round) {
+		results.computeIfAbsent(variant, (name) -> new ArrayList<>()).add(round);
+		System.out.printf(Locale.ROOT, "%s: %.0f msg/s, %.1f us CPU/msg%n", variant, round.rate(),
+				round.cpuMicrosPerMessage());
+	}
+
+	/** One round of one variant. */
+	private record Round(double rate, double cpuMicrosPerMessage) {
 	}
 
 	@FunctionalInterface
