@@ -17,9 +17,6 @@ import dev.switchboard.autoconfigure.channel.ChannelAutoConfiguration;
 import dev.switchboard.autoconfigure.channel.EnableChannelClients;
 import dev.switchboard.autoconfigure.channel.kafka.KafkaChannelBinder;
 import dev.switchboard.autoconfigure.channel.kafka.KafkaChannelBinderAutoConfiguration;
-import dev.switchboard.core.annotation.ChannelClient;
-import dev.switchboard.core.annotation.MessageHeader;
-import dev.switchboard.core.annotation.Publish;
 import dev.switchboard.core.channel.MessageNotPublishedException;
 import dev.switchboard.test.fault.FaultProxy;
 import dev.switchboard.test.fault.channel.PublishLoad.Outcome;
@@ -143,7 +140,7 @@ class KafkaPublishFaultTests {
 	void stoppedBrokerFailsPublishesByTheirDeadlineLosesNothingAndPublishingResumes() throws Exception {
 		PublishLoad load = load();
 		load.start(Duration.ofMillis(4));
-		awaitConfirmed(load, 50);
+		load.awaitConfirmed(50);
 		startWitness();
 		long faultStart = System.nanoTime();
 		this.proxy.refuse();
@@ -160,7 +157,7 @@ class KafkaPublishFaultTests {
 	void blackHoledBrokerFailsPublishesByTheirDeadlineLosesNothingAndPublishingResumes() throws Exception {
 		PublishLoad load = load();
 		load.start(Duration.ofMillis(4));
-		awaitConfirmed(load, 50);
+		load.awaitConfirmed(50);
 		startWitness();
 		long faultStart = System.nanoTime();
 		this.proxy.blackHole();
@@ -175,7 +172,7 @@ class KafkaPublishFaultTests {
 
 	@Test
 	void publishToATopicNotCreatedYetWhileTheBrokerIsStoppedNeverBlocksItsCaller() throws Exception {
-		Events events = this.context.getBean(Events.class);
+		LoadEvents events = this.context.getBean(LoadEvents.class);
 		this.proxy.refuse();
 		long start = System.nanoTime();
 		CompletableFuture<Void> async = events.publishAsync("first", "payload");
@@ -214,10 +211,6 @@ class KafkaPublishFaultTests {
 		await().atMost(Duration.ofSeconds(60)).until(() -> load.count(Outcome.CONFIRMED, recovered) >= 50);
 	}
 
-	private static void awaitConfirmed(PublishLoad load, int count) {
-		await().atMost(Duration.ofSeconds(30)).until(() -> load.ids(Outcome.CONFIRMED).size() >= count);
-	}
-
 	private void assertTruthful(PublishLoad load) {
 		String summary = load.assertTruthful(DEADLINE, MAX_PENDING, this.received);
 		System.out.println("Kafka fault: " + summary + ", proxy dropped " + this.proxy.getDroppedBytes()
@@ -251,38 +244,14 @@ class KafkaPublishFaultTests {
 	}
 
 	private PublishLoad load() {
-		Events events = this.context.getBean(Events.class);
-		KafkaChannelBinder binder = this.context.getBean(KafkaChannelBinder.class);
-		return new PublishLoad(new PublishLoad.Publisher() {
-
-			@Override
-			public void publishAndWait(String id) {
-				events.publish(id, "payload of " + id);
-			}
-
-			@Override
-			public CompletableFuture<Void> publishAsync(String id) {
-				return events.publishAsync(id, "payload of " + id);
-			}
-
-		}, binder::pendingPublishes);
-	}
-
-	@ChannelClient
-	interface Events {
-
-		@Publish("events")
-		void publish(@MessageHeader("load-id") String id, String payload);
-
-		@Publish("events")
-		CompletableFuture<Void> publishAsync(@MessageHeader("load-id") String id, String payload);
-
+		return PublishLoad.of(this.context.getBean(LoadEvents.class),
+				this.context.getBean(KafkaChannelBinder.class)::pendingPublishes);
 	}
 
 	@Configuration(proxyBeanMethods = false)
 	@ImportAutoConfiguration({ JacksonAutoConfiguration.class, KafkaAutoConfiguration.class,
 			KafkaChannelBinderAutoConfiguration.class, ChannelAutoConfiguration.class })
-	@EnableChannelClients(clients = Events.class)
+	@EnableChannelClients(clients = LoadEvents.class)
 	static class FaultApplication {
 
 	}

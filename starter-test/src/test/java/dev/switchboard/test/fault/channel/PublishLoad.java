@@ -72,6 +72,37 @@ final class PublishLoad {
 		this.pending = pending;
 	}
 
+	/**
+	 * A load published through the fault tests' channel client, with payloads of about 200 bytes.
+	 * @param events the channel client
+	 * @param pending the binder's pending publishes
+	 * @return the load, not started
+	 */
+	static PublishLoad of(LoadEvents events, IntSupplier pending) {
+		return new PublishLoad(new Publisher() {
+
+			@Override
+			public void publishAndWait(String id) {
+				events.publish(id, payload(id));
+			}
+
+			@Override
+			public CompletableFuture<Void> publishAsync(String id) {
+				return events.publishAsync(id, payload(id));
+			}
+
+		}, pending);
+	}
+
+	private static String payload(String id) {
+		return "x".repeat(200) + id;
+	}
+
+	/** Waits until at least this many publishes were confirmed. */
+	void awaitConfirmed(int count) {
+		await().atMost(Duration.ofSeconds(30)).until(() -> ids(Outcome.CONFIRMED).size() >= count);
+	}
+
 	void start(Duration asyncInterval) {
 		this.running = true;
 		Thread sync = new Thread(() -> {

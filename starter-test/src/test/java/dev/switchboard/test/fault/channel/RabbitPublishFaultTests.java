@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -19,9 +18,6 @@ import dev.switchboard.autoconfigure.channel.ChannelAutoConfiguration;
 import dev.switchboard.autoconfigure.channel.EnableChannelClients;
 import dev.switchboard.autoconfigure.channel.rabbit.RabbitChannelBinder;
 import dev.switchboard.autoconfigure.channel.rabbit.RabbitChannelBinderAutoConfiguration;
-import dev.switchboard.core.annotation.ChannelClient;
-import dev.switchboard.core.annotation.MessageHeader;
-import dev.switchboard.core.annotation.Publish;
 import dev.switchboard.test.fault.FaultProxy;
 import dev.switchboard.test.fault.channel.PublishLoad.Outcome;
 import org.awaitility.Awaitility;
@@ -140,7 +136,7 @@ class RabbitPublishFaultTests {
 	void blackHoledBrokerFailsPublishesByTheirDeadlineLosesNothingAndPublishingResumes() throws Exception {
 		PublishLoad load = load();
 		load.start(Duration.ofMillis(4));
-		awaitConfirmed(load, 50);
+		load.awaitConfirmed(50);
 		long faultStart = System.nanoTime();
 		long connectionsBefore = this.proxy.getAcceptedConnections();
 		this.proxy.blackHole();
@@ -166,7 +162,7 @@ class RabbitPublishFaultTests {
 	void resetConnectionsFailPublishesByTheirDeadlineLoseNothingAndPublishingResumes() throws Exception {
 		PublishLoad load = load();
 		load.start(Duration.ofMillis(4));
-		awaitConfirmed(load, 50);
+		load.awaitConfirmed(50);
 		int reset = 0;
 		for (int i = 0; i < 6; i++) {
 			// Each time the binder has reconnected and published again.
@@ -182,25 +178,8 @@ class RabbitPublishFaultTests {
 	}
 
 	private PublishLoad load() {
-		Events events = this.context.getBean(Events.class);
-		RabbitChannelBinder binder = this.context.getBean(RabbitChannelBinder.class);
-		return new PublishLoad(new PublishLoad.Publisher() {
-
-			@Override
-			public void publishAndWait(String id) {
-				events.publish(id, payload(id));
-			}
-
-			@Override
-			public CompletableFuture<Void> publishAsync(String id) {
-				return events.publishAsync(id, payload(id));
-			}
-
-		}, binder::pendingPublishes);
-	}
-
-	private static void awaitConfirmed(PublishLoad load, int count) {
-		await().atMost(Duration.ofSeconds(30)).until(() -> load.ids(Outcome.CONFIRMED).size() >= count);
+		return PublishLoad.of(this.context.getBean(LoadEvents.class),
+				this.context.getBean(RabbitChannelBinder.class)::pendingPublishes);
 	}
 
 	private void assertTruthful(PublishLoad load) {
@@ -209,25 +188,10 @@ class RabbitPublishFaultTests {
 				+ " bytes, reset " + this.proxy.getResets());
 	}
 
-	private static String payload(String id) {
-		return new String(new char[200]).replace('\0', 'x') + id;
-	}
-
-	@ChannelClient
-	interface Events {
-
-		@Publish("events")
-		void publish(@MessageHeader("load-id") String id, String payload);
-
-		@Publish("events")
-		CompletableFuture<Void> publishAsync(@MessageHeader("load-id") String id, String payload);
-
-	}
-
 	@Configuration(proxyBeanMethods = false)
 	@ImportAutoConfiguration({ JacksonAutoConfiguration.class, RabbitAutoConfiguration.class,
 			RabbitChannelBinderAutoConfiguration.class, ChannelAutoConfiguration.class })
-	@EnableChannelClients(clients = Events.class)
+	@EnableChannelClients(clients = LoadEvents.class)
 	static class FaultApplication {
 
 	}
