@@ -25,6 +25,7 @@ import dev.switchboard.core.balancer.LoadBalancer;
 import dev.switchboard.core.balancer.OutlierDetector;
 import dev.switchboard.core.balancer.P2cEwmaLoadBalancer;
 import dev.switchboard.core.channel.ChannelDestination;
+import dev.switchboard.core.channel.IdempotentConsumer;
 import dev.switchboard.core.channel.Subscription;
 import dev.switchboard.core.discovery.CachingServiceDiscovery;
 import dev.switchboard.core.discovery.ServiceDiscovery;
@@ -171,9 +172,17 @@ public class SwitchboardEndpoint {
 			channels.put(name, new ChannelDescriptor(settings.binder().id(), settings.destination().name(),
 					settings.group(), listenerGroups, (deadLetter != null) ? deadLetter.name() : null,
 					(deadLetter != null) ? deadLetterCount(settings, deadLetter) : null,
-					this.channelRegistry.getBinder(settings).pendingPublishes()));
+					this.channelRegistry.getBinder(settings).pendingPublishes(),
+					listenerGroups.isEmpty() ? null : deduplicationStore()));
 		});
 		return channels;
+	}
+
+	/** The store the channel's listeners deduplicate in; one for all channels today, shown per channel. */
+	private @Nullable String deduplicationStore() {
+		IdempotentConsumer policy = (this.listenerRegistry != null) ? this.listenerRegistry.getIdempotentConsumer()
+				: null;
+		return (policy != null) ? policy.getStore().type() : null;
 	}
 
 	private @Nullable Long deadLetterCount(ChannelSettings settings, ChannelDestination deadLetter) {
@@ -279,9 +288,12 @@ public class SwitchboardEndpoint {
 	 * @param deadLetterCount messages in the dead-letter destination, or {@code null} when the binder cannot tell
 	 * @param pendingPublishes publishes the channel's binder holds now (all its channels together), or {@code null}
 	 * when it holds none by design
+	 * @param deduplicationStore the idempotency store of this application's listeners ({@code memory}, {@code jdbc},
+	 * {@code redis}), or {@code null} when it has none or duplicate suppression is off
 	 */
 	public record ChannelDescriptor(String binder, String destination, String group, Set<String> listenerGroups,
-			@Nullable String deadLetterDestination, @Nullable Long deadLetterCount, @Nullable Integer pendingPublishes) {
+			@Nullable String deadLetterDestination, @Nullable Long deadLetterCount, @Nullable Integer pendingPublishes,
+			@Nullable String deduplicationStore) {
 	}
 
 	/**

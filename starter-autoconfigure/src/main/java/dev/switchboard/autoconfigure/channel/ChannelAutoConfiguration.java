@@ -3,14 +3,12 @@ package dev.switchboard.autoconfigure.channel;
 import dev.switchboard.autoconfigure.observation.SwitchboardObservations;
 import dev.switchboard.autoconfigure.propagation.PropagatedHeaders;
 import dev.switchboard.core.channel.ChannelBinder;
-import dev.switchboard.core.channel.IdempotencyStore;
+import dev.switchboard.core.channel.IdempotentConsumer;
 import dev.switchboard.core.channel.InMemoryChannelBinder;
-import dev.switchboard.core.channel.InMemoryIdempotencyStore;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
@@ -21,7 +19,9 @@ import org.springframework.core.env.Environment;
 
 /**
  * Auto-configuration of channels: {@code @ChannelClient} proxies, {@code @ChannelListener} subscriptions, the
- * in-memory binder and duplicate suppression, configured from {@code switchboard.channels.*}.
+ * in-memory binder, configured from {@code switchboard.channels.*}; listeners run through the
+ * {@link IdempotentConsumer} of {@link dev.switchboard.autoconfigure.channel.dedup.IdempotencyStoreAutoConfiguration}
+ * when there is one.
  *
  * @author Switchboard
  */
@@ -42,15 +42,6 @@ public final class ChannelAutoConfiguration {
 			Environment environment, ApplicationContext applicationContext) {
 		return new ChannelRegistry(properties, environment.getProperty("spring.application.name"),
 				binders.orderedStream().toList(), applicationContext.getClassLoader());
-	}
-
-	@Bean
-	@ConditionalOnMissingBean(IdempotencyStore.class)
-	@ConditionalOnBooleanProperty(name = "switchboard.channel-deduplication.enabled", matchIfMissing = true)
-	InMemoryIdempotencyStore inMemoryIdempotencyStore(ChannelRegistry registry) {
-		// Read through the registry, which has validated the properties.
-		ChannelProperties.Deduplication deduplication = registry.getProperties().getChannelDeduplication();
-		return new InMemoryIdempotencyStore(deduplication.getWindow(), deduplication.getMaxEntries());
 	}
 
 	@Bean
@@ -76,9 +67,9 @@ public final class ChannelAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	ChannelListenerRegistry channelListenerRegistry(ChannelRegistry registry, ChannelMessageConverter converter,
-			ObjectProvider<IdempotencyStore> idempotencyStore, ObjectProvider<SwitchboardObservations> observations,
+			ObjectProvider<IdempotentConsumer> idempotentConsumer, ObjectProvider<SwitchboardObservations> observations,
 			ObjectProvider<PropagatedHeaders> propagatedHeaders) {
-		return new ChannelListenerRegistry(registry, converter, idempotencyStore.getIfAvailable(),
+		return new ChannelListenerRegistry(registry, converter, idempotentConsumer.getIfAvailable(),
 				observations.getIfAvailable(() -> SwitchboardObservations.NOOP),
 				propagatedHeaders.getIfAvailable(() -> PropagatedHeaders.NONE));
 	}

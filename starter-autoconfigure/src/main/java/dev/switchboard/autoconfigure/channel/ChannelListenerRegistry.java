@@ -10,8 +10,7 @@ import dev.switchboard.autoconfigure.observation.SwitchboardObservations;
 import dev.switchboard.autoconfigure.propagation.PropagatedHeaders;
 import dev.switchboard.core.annotation.ChannelListener;
 import dev.switchboard.core.channel.ChannelBinder;
-import dev.switchboard.core.channel.DeduplicatingMessageHandler;
-import dev.switchboard.core.channel.IdempotencyStore;
+import dev.switchboard.core.channel.IdempotentConsumer;
 import dev.switchboard.core.channel.MessageHandler;
 import dev.switchboard.core.channel.Subscription;
 import org.apache.commons.logging.Log;
@@ -48,7 +47,7 @@ public final class ChannelListenerRegistry implements SmartInitializingSingleton
 
 	private final ChannelMessageConverter converter;
 
-	private final @Nullable IdempotencyStore idempotencyStore;
+	private final @Nullable IdempotentConsumer idempotentConsumer;
 
 	private final SwitchboardObservations observations;
 
@@ -66,27 +65,27 @@ public final class ChannelListenerRegistry implements SmartInitializingSingleton
 	 * Creates a registry.
 	 * @param registry resolves channels to settings and binders
 	 * @param converter reads payloads and writes replies
-	 * @param idempotencyStore drops duplicate deliveries, or {@code null} to process every delivery
+	 * @param idempotentConsumer drops duplicate deliveries, or {@code null} to process every delivery
 	 */
 	public ChannelListenerRegistry(ChannelRegistry registry, ChannelMessageConverter converter,
-			@Nullable IdempotencyStore idempotencyStore) {
-		this(registry, converter, idempotencyStore, SwitchboardObservations.NOOP, PropagatedHeaders.NONE);
+			@Nullable IdempotentConsumer idempotentConsumer) {
+		this(registry, converter, idempotentConsumer, SwitchboardObservations.NOOP, PropagatedHeaders.NONE);
 	}
 
 	/**
 	 * Creates a registry whose listeners are observed and pass on the propagated headers of their messages.
 	 * @param registry resolves channels to settings and binders
 	 * @param converter reads payloads and writes replies
-	 * @param idempotencyStore drops duplicate deliveries, or {@code null} to process every delivery
+	 * @param idempotentConsumer drops duplicate deliveries, or {@code null} to process every delivery
 	 * @param observations observes consumed messages
 	 * @param propagatedHeaders the headers a listener's own calls pass on
 	 */
 	public ChannelListenerRegistry(ChannelRegistry registry, ChannelMessageConverter converter,
-			@Nullable IdempotencyStore idempotencyStore, SwitchboardObservations observations,
+			@Nullable IdempotentConsumer idempotentConsumer, SwitchboardObservations observations,
 			PropagatedHeaders propagatedHeaders) {
 		this.registry = registry;
 		this.converter = converter;
-		this.idempotencyStore = idempotencyStore;
+		this.idempotentConsumer = idempotentConsumer;
 		this.observations = observations;
 		this.propagatedHeaders = propagatedHeaders;
 	}
@@ -128,8 +127,7 @@ public final class ChannelListenerRegistry implements SmartInitializingSingleton
 			settings = settings.withGroup(listener.group());
 		}
 		ChannelBinder binder = this.registry.getBinder(settings);
-		MessageHandler handler = (this.idempotencyStore != null)
-				? new DeduplicatingMessageHandler(this.idempotencyStore, listener) : listener;
+		MessageHandler handler = (this.idempotentConsumer != null) ? this.idempotentConsumer.wrap(listener) : listener;
 		if (this.observations.isEnabled() || this.propagatedHeaders.isEnabled()) {
 			handler = new ObservedMessageHandler(handler, settings, binder.name(), this.observations,
 					this.propagatedHeaders);
@@ -176,6 +174,14 @@ public final class ChannelListenerRegistry implements SmartInitializingSingleton
 	@Override
 	public int getPhase() {
 		return PHASE;
+	}
+
+	/**
+	 * The duplicate suppression every listener runs through.
+	 * @return the policy with its store, or {@code null} when duplicates are processed
+	 */
+	public @Nullable IdempotentConsumer getIdempotentConsumer() {
+		return this.idempotentConsumer;
 	}
 
 	/**

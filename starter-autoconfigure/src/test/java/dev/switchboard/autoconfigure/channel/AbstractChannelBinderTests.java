@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 
+import dev.switchboard.autoconfigure.channel.dedup.IdempotencyStoreAutoConfiguration;
 import dev.switchboard.autoconfigure.channel.kafka.KafkaChannelBinderAutoConfiguration;
 import dev.switchboard.autoconfigure.channel.rabbit.RabbitChannelBinderAutoConfiguration;
 import dev.switchboard.core.annotation.ChannelClient;
@@ -416,7 +417,8 @@ abstract class AbstractChannelBinderTests {
 	@Configuration(proxyBeanMethods = false)
 	@ImportAutoConfiguration({ JacksonAutoConfiguration.class, KafkaAutoConfiguration.class,
 			RabbitAutoConfiguration.class, KafkaChannelBinderAutoConfiguration.class,
-			RabbitChannelBinderAutoConfiguration.class, ChannelAutoConfiguration.class })
+			RabbitChannelBinderAutoConfiguration.class, ChannelAutoConfiguration.class,
+			IdempotencyStoreAutoConfiguration.class })
 	@EnableChannelClients(clients = Events.class)
 	static class TestApplication {
 

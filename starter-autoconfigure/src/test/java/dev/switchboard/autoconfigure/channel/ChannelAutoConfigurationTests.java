@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
 import dev.switchboard.autoconfigure.channel.scanned.ScannedConfiguration;
+import dev.switchboard.autoconfigure.channel.dedup.IdempotencyStoreAutoConfiguration;
 import dev.switchboard.autoconfigure.channel.scanned.ScannedEvents;
 import dev.switchboard.core.annotation.ChannelClient;
 import dev.switchboard.core.annotation.ChannelListener;
@@ -46,7 +47,8 @@ class ChannelAutoConfigurationTests {
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withPropertyValues("spring.application.name=orders-service")
-		.withConfiguration(AutoConfigurations.of(JacksonAutoConfiguration.class, ChannelAutoConfiguration.class));
+		.withConfiguration(AutoConfigurations.of(JacksonAutoConfiguration.class, ChannelAutoConfiguration.class,
+				IdempotencyStoreAutoConfiguration.class));
 
 	@Test
 	void publishedMessageReachesListenerWithKeyHeadersAndAttempt() {

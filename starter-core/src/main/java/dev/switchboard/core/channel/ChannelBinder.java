@@ -25,7 +25,7 @@ import org.jspecify.annotations.Nullable;
  * {@link DeadLetterHeaders#deadLetter}) and is acknowledged, so later messages keep flowing.</li>
  * <li>A reply returned by a handler for a message sent with {@link #request} goes back to the requester.</li>
  * </ul>
- * Duplicate suppression is not the binder's job: handlers are wrapped in a {@link DeduplicatingMessageHandler}.
+ * Duplicate suppression is not the binder's job: handlers are wrapped by an {@link IdempotentConsumer}.
  *
  * @author Switchboard
  */

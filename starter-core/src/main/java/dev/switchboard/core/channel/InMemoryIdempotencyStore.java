@@ -1,93 +1,107 @@
 package dev.switchboard.core.channel;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
+
 /**
- * An {@link IdempotencyStore} in this process's memory: ids are remembered for a time window and up to a
- * maximum count (the oldest are forgotten first). Catches duplicates delivered to this instance, for example
- * redeliveries after a rebalance or a publisher's retry; a duplicate delivered to another instance of the group
- * needs a shared store.
+ * An {@link IdempotencyStore} in this process's memory, up to a maximum count of records (the oldest are
+ * forgotten first). Catches duplicates delivered to this instance, for example redeliveries after a rebalance or
+ * a publisher's retry; a duplicate delivered to another instance of the group, or after a restart, needs a shared
+ * store.
  *
  * @author Switchboard
  */
 public final class InMemoryIdempotencyStore implements IdempotencyStore {
 
-	private final Duration window;
-
 	private final int maxEntries;
 
-	private final Clock clock;
+	private final Duration retention;
 
-	// Insertion order equals expiry order (one window for all), so expired ids are always at the head.
-	private final LinkedHashMap<String, Instant> expiries = new LinkedHashMap<>();
+	// Insertion order (a record is moved to the tail when written): expired records gather at the head, where
+	// each write evicts them; one that a longer-lived record keeps from the head is still treated as absent.
+	private final LinkedHashMap<String, Entry> entries = new LinkedHashMap<>();
 
 	/**
 	 * Creates a store.
-	 * @param window how long an id is remembered
-	 * @param maxEntries how many ids are remembered at most
-	 * @param clock the clock that ages ids
+	 * @param maxEntries how many records are kept at most
+	 * @param retention how long a lapsed claim is kept after its lease expiry, so that taking it over is reported
+	 * as {@link ClaimResult#reclaimed()}
 	 */
-	public InMemoryIdempotencyStore(Duration window, int maxEntries, Clock clock) {
-		if (window.isNegative() || window.isZero()) {
-			throw new IllegalArgumentException("window must be positive but was " + window);
-		}
+	public InMemoryIdempotencyStore(int maxEntries, Duration retention) {
 		if (maxEntries < 1) {
 			throw new IllegalArgumentException("maxEntries must be at least 1 but was " + maxEntries);
 		}
-		this.window = window;
+		if (retention.isNegative()) {
+			throw new IllegalArgumentException("retention must not be negative but was " + retention);
+		}
 		this.maxEntries = maxEntries;
-		this.clock = clock;
-	}
-
-	/**
-	 * Creates a store on the system clock.
-	 * @param window how long an id is remembered
-	 * @param maxEntries how many ids are remembered at most
-	 */
-	public InMemoryIdempotencyStore(Duration window, int maxEntries) {
-		this(window, maxEntries, Clock.systemUTC());
+		this.retention = retention;
 	}
 
 	@Override
-	public synchronized boolean tryClaim(String scope, String messageId) {
-		Instant now = this.clock.instant();
+	public synchronized ClaimResult claim(String scope, String messageId, String token, Instant now,
+			Instant leaseExpiry) {
 		evictExpired(now);
 		String key = key(scope, messageId);
-		if (this.expiries.containsKey(key)) {
-			return false;
+		Entry entry = this.entries.get(key);
+		if (entry != null && entry.expiry().isAfter(now)) {
+			return (entry.token() == null) ? ClaimResult.processed() : ClaimResult.held(entry.expiry());
 		}
-		this.expiries.put(key, now.plus(this.window));
-		if (this.expiries.size() > this.maxEntries) {
-			Iterator<String> eldest = this.expiries.keySet().iterator();
+		put(key, new Entry(token, leaseExpiry));
+		return (entry != null && entry.token() != null) ? ClaimResult.reclaimed() : ClaimResult.claimed();
+	}
+
+	@Override
+	public synchronized void markProcessed(String scope, String messageId, Instant rememberUntil) {
+		put(key(scope, messageId), new Entry(null, rememberUntil));
+	}
+
+	@Override
+	public synchronized void release(String scope, String messageId, String token) {
+		String key = key(scope, messageId);
+		Entry entry = this.entries.get(key);
+		if (entry != null && token.equals(entry.token())) {
+			this.entries.remove(key);
+		}
+	}
+
+	@Override
+	public String type() {
+		return "memory";
+	}
+
+	/**
+	 * How many records are kept now, lapsed ones included until they are evicted.
+	 * @return the number of records
+	 */
+	public synchronized int size() {
+		return this.entries.size();
+	}
+
+	private void put(String key, Entry entry) {
+		this.entries.remove(key);
+		this.entries.put(key, entry);
+		if (this.entries.size() > this.maxEntries) {
+			Iterator<String> eldest = this.entries.keySet().iterator();
 			eldest.next();
 			eldest.remove();
 		}
-		return true;
-	}
-
-	@Override
-	public synchronized void release(String scope, String messageId) {
-		this.expiries.remove(key(scope, messageId));
-	}
-
-	/**
-	 * How many ids are remembered now.
-	 * @return the number of ids
-	 */
-	public synchronized int size() {
-		evictExpired(this.clock.instant());
-		return this.expiries.size();
 	}
 
 	private void evictExpired(Instant now) {
-		Iterator<Map.Entry<String, Instant>> entries = this.expiries.entrySet().iterator();
-		while (entries.hasNext() && !entries.next().getValue().isAfter(now)) {
-			entries.remove();
+		Iterator<Map.Entry<String, Entry>> iterator = this.entries.entrySet().iterator();
+		while (iterator.hasNext()) {
+			Entry entry = iterator.next().getValue();
+			Instant evictAt = (entry.token() != null) ? entry.expiry().plus(this.retention) : entry.expiry();
+			if (evictAt.isAfter(now)) {
+				return;
+			}
+			iterator.remove();
 		}
 	}
 
@@ -97,7 +111,14 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
 
 	@Override
 	public String toString() {
-		return "InMemoryIdempotencyStore[window=" + this.window + ", maxEntries=" + this.maxEntries + "]";
+		return "InMemoryIdempotencyStore[maxEntries=" + this.maxEntries + "]";
+	}
+
+	/**
+	 * A claim (with the token of its holder) or a processed record (no token), live until its expiry.
+	 */
+	private record Entry(@Nullable String token, Instant expiry) {
+
 	}
 
 }

@@ -1,9 +1,7 @@
 package dev.switchboard.core.channel;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 
 import org.junit.jupiter.api.Test;
 
@@ -11,83 +9,70 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
- * Tests for {@link InMemoryIdempotencyStore}.
+ * Tests for {@link InMemoryIdempotencyStore}. The behaviour every store shares is in the store contract tests of
+ * starter-test; these cover what only this store has: its size bound and eviction.
  *
  * @author Switchboard
  */
 class InMemoryIdempotencyStoreTests {
 
-	private final MutableClock clock = new MutableClock();
+	private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
 
 	@Test
-	void secondClaimOfAnIdInTheSameScopeIsADuplicate() {
-		InMemoryIdempotencyStore store = new InMemoryIdempotencyStore(Duration.ofMinutes(1), 10, this.clock);
-		assertThat(store.tryClaim("orders/a", "m1")).isTrue();
-		assertThat(store.tryClaim("orders/a", "m1")).isFalse();
-		assertThat(store.tryClaim("orders/b", "m1")).as("another group").isTrue();
+	void claimThenProcessedThenDuplicate() {
+		InMemoryIdempotencyStore store = new InMemoryIdempotencyStore(10, Duration.ofMinutes(1));
+		assertThat(store.claim("orders/a", "m1", "t1", T0, T0.plusSeconds(60))).isEqualTo(ClaimResult.claimed());
+		assertThat(store.claim("orders/a", "m1", "t2", T0, T0.plusSeconds(60)))
+			.isEqualTo(ClaimResult.held(T0.plusSeconds(60)));
+		assertThat(store.claim("orders/b", "m1", "t3", T0, T0.plusSeconds(60))).as("another group")
+			.isEqualTo(ClaimResult.claimed());
+		store.markProcessed("orders/a", "m1", T0.plusSeconds(600));
+		assertThat(store.claim("orders/a", "m1", "t4", T0.plusSeconds(599), T0.plusSeconds(659)))
+			.isEqualTo(ClaimResult.processed());
+		assertThat(store.claim("orders/a", "m1", "t5", T0.plusSeconds(600), T0.plusSeconds(660)))
+			.as("after the window").isEqualTo(ClaimResult.claimed());
 	}
 
 	@Test
-	void releasedIdCanBeClaimedAgain() {
-		InMemoryIdempotencyStore store = new InMemoryIdempotencyStore(Duration.ofMinutes(1), 10, this.clock);
-		store.tryClaim("orders/a", "m1");
-		store.release("orders/a", "m1");
-		assertThat(store.tryClaim("orders/a", "m1")).isTrue();
+	void lapsedClaimIsReclaimedAndItsHolderCanNoLongerReleaseIt() {
+		InMemoryIdempotencyStore store = new InMemoryIdempotencyStore(10, Duration.ofMinutes(1));
+		store.claim("s", "m1", "dead", T0, T0.plusSeconds(30));
+		assertThat(store.claim("s", "m1", "next", T0.plusSeconds(30), T0.plusSeconds(60)))
+			.isEqualTo(ClaimResult.reclaimed());
+		store.release("s", "m1", "dead");
+		assertThat(store.claim("s", "m1", "third", T0.plusSeconds(31), T0.plusSeconds(61)))
+			.isEqualTo(ClaimResult.held(T0.plusSeconds(60)));
 	}
 
 	@Test
-	void idIsForgottenAfterTheWindow() {
-		InMemoryIdempotencyStore store = new InMemoryIdempotencyStore(Duration.ofSeconds(10), 10, this.clock);
-		store.tryClaim("orders/a", "m1");
-		this.clock.advance(Duration.ofSeconds(9));
-		assertThat(store.tryClaim("orders/a", "m1")).isFalse();
-		this.clock.advance(Duration.ofSeconds(1));
-		assertThat(store.size()).isZero();
-		assertThat(store.tryClaim("orders/a", "m1")).isTrue();
+	void expiredRecordsAreEvicted() {
+		InMemoryIdempotencyStore store = new InMemoryIdempotencyStore(10, Duration.ofSeconds(5));
+		store.claim("s", "m1", "t1", T0, T0.plusSeconds(10));
+		store.markProcessed("s", "m1", T0.plusSeconds(10));
+		store.claim("s", "m2", "t2", T0, T0.plusSeconds(10));
+		store.claim("s", "m3", "t3", T0.plusSeconds(15), T0.plusSeconds(25));
+		assertThat(store.size()).as("m1 (processed) and m2 (claim past its retention) evicted").isEqualTo(1);
 	}
 
 	@Test
-	void oldestIdIsForgottenBeyondMaxEntries() {
-		InMemoryIdempotencyStore store = new InMemoryIdempotencyStore(Duration.ofMinutes(1), 2, this.clock);
-		store.tryClaim("s", "m1");
-		store.tryClaim("s", "m2");
-		store.tryClaim("s", "m3");
+	void oldestRecordIsForgottenBeyondMaxEntries() {
+		InMemoryIdempotencyStore store = new InMemoryIdempotencyStore(2, Duration.ZERO);
+		for (String id : new String[] { "m1", "m2", "m3" }) {
+			store.claim("s", id, "t", T0, T0.plusSeconds(60));
+			store.markProcessed("s", id, T0.plusSeconds(600));
+		}
 		assertThat(store.size()).isEqualTo(2);
-		assertThat(store.tryClaim("s", "m3")).isFalse();
-		assertThat(store.tryClaim("s", "m1")).isTrue();
+		assertThat(store.claim("s", "m3", "t", T0, T0.plusSeconds(60))).isEqualTo(ClaimResult.processed());
+		assertThat(store.claim("s", "m1", "t", T0, T0.plusSeconds(60))).isEqualTo(ClaimResult.claimed());
 	}
 
 	@Test
 	void invalidSettingsAreRejectedPrintingTheValue() {
-		assertThatIllegalArgumentException().isThrownBy(() -> new InMemoryIdempotencyStore(Duration.ZERO, 1))
-			.withMessage("window must be positive but was PT0S");
-		assertThatIllegalArgumentException().isThrownBy(() -> new InMemoryIdempotencyStore(Duration.ofSeconds(1), 0))
+		assertThatIllegalArgumentException().isThrownBy(() -> new InMemoryIdempotencyStore(0, Duration.ZERO))
 			.withMessage("maxEntries must be at least 1 but was 0");
-	}
-
-	static final class MutableClock extends Clock {
-
-		private Instant now = Instant.parse("2026-01-01T00:00:00Z");
-
-		void advance(Duration duration) {
-			this.now = this.now.plus(duration);
-		}
-
-		@Override
-		public ZoneOffset getZone() {
-			return ZoneOffset.UTC;
-		}
-
-		@Override
-		public Clock withZone(java.time.ZoneId zone) {
-			return this;
-		}
-
-		@Override
-		public Instant instant() {
-			return this.now;
-		}
-
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new InMemoryIdempotencyStore(1, Duration.ofSeconds(-1)))
+			.withMessage("retention must not be negative but was PT-1S");
 	}
 
 }
