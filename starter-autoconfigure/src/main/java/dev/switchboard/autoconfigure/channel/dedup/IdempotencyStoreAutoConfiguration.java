@@ -16,6 +16,7 @@ import dev.switchboard.core.channel.IdempotencyStore;
 import dev.switchboard.core.channel.IdempotentConsumer;
 import dev.switchboard.core.channel.InMemoryIdempotencyStore;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -28,6 +29,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.jdbc.init.PropertiesBasedDataSourceScriptDatabaseInitializer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.io.ResourceLoader;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.util.ClassUtils;
@@ -62,12 +64,13 @@ public final class IdempotencyStoreAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	IdempotentConsumer idempotentConsumer(ObjectProvider<IdempotencyStore> store, ChannelRegistry registry,
-			IdempotencyStoreProperties storeProperties, ObjectProvider<DeduplicationListener> listener) {
+			IdempotencyStoreProperties storeProperties, ObjectProvider<DeduplicationListener> listener,
+			ResourceLoader resourceLoader) {
 		// Through the registry, which has validated the window and the size bound.
 		ChannelProperties.Deduplication deduplication = registry.getProperties().getChannelDeduplication();
 		IdempotencyStore chosen = store.getIfAvailable();
 		if (chosen == null) {
-			throw missingStore(storeProperties.getStore());
+			throw missingStore(storeProperties.getStore(), resourceLoader.getClassLoader());
 		}
 		return new IdempotentConsumer(chosen, storeProperties.getClaimTimeout(), deduplication.getWindow(),
 				Clock.systemUTC(), listener.getIfAvailable(() -> DeduplicationListener.NONE));
@@ -78,8 +81,8 @@ public final class IdempotencyStoreAutoConfiguration {
 		return properties.getChannelDeduplication().getWindow();
 	}
 
-	private static InvalidSwitchboardPropertyException missingStore(StoreType type) {
-		ClassLoader classLoader = IdempotencyStoreAutoConfiguration.class.getClassLoader();
+	private static InvalidSwitchboardPropertyException missingStore(StoreType type,
+			@Nullable ClassLoader classLoader) {
 		String requiredClass = type.requiredClass();
 		if (requiredClass != null && !ClassUtils.isPresent(requiredClass, classLoader)) {
 			return new InvalidSwitchboardPropertyException(STORE_PROPERTY, type.id(),
