@@ -1,5 +1,6 @@
 package dev.switchboard.test.fault.consumer;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
@@ -49,8 +50,6 @@ abstract class AbstractConsumerCrashTests {
 	 */
 	static final int IN_FLIGHT_PER_CONSUMER = 50;
 
-	private static final Duration WORK = Duration.ofMillis(4);
-
 	private static final Duration STARTUP = Duration.ofSeconds(90);
 
 	/** Far more than draining takes (under 10 s here): reaching it means messages are missing. */
@@ -84,6 +83,46 @@ abstract class AbstractConsumerCrashTests {
 	 * @param group the consumer group
 	 */
 	protected void assertBrokerDroppedDeadConsumer(String group) throws Exception {
+	}
+
+	/**
+	 * Properties of the consumer application beyond the broker's, such as a shared idempotency store.
+	 * @return properties without the leading {@code --}
+	 */
+	protected List<String> consumerProperties() {
+		return List.of();
+	}
+
+	/** How long processing one message takes, so that a kill lands mid-stream. */
+	protected Duration work() {
+		return Duration.ofMillis(4);
+	}
+
+	/**
+	 * Called right after the kill was asserted, before the consumer restarts.
+	 * @param destination the channel's destination
+	 * @param group the consumer group
+	 */
+	protected void afterKill(String destination, String group) throws Exception {
+	}
+
+	/**
+	 * Asserts which messages were processed twice. Without a shared store, the in-memory duplicate suppression
+	 * died with the process: messages the killed process had processed and not yet acknowledged are processed
+	 * once more by the restarted one.
+	 * @param duplicates the messages processed more than once, with the instances that processed them
+	 */
+	protected void assertDuplicates(Map<String, List<Integer>> duplicates) {
+		assertThat(duplicates.values()).allSatisfy((instances) -> assertThat(instances).containsExactly(1, 2));
+		assertThat(duplicates).as("messages processed twice")
+			.hasSizeLessThanOrEqualTo(CONCURRENCY * IN_FLIGHT_PER_CONSUMER);
+	}
+
+	/**
+	 * Asserts what the restarted consumer's log shows, once every message was processed.
+	 * @param log the restarted consumer's log
+	 */
+	protected void assertRestartedConsumerLog(String log) {
 	}
 
 	/**
@@ -132,6 +171,7 @@ abstract class AbstractConsumerCrashTests {
 			.isGreaterThan(0)
 			.isLessThan(MESSAGES);
 		assertBrokerLostConsumer(destination(), group(), processedBeforeKill);
+		afterKill(destination(), group());
 
 		long restartedAt = System.nanoTime();
 		ConsumerProcess second = startConsumer(2);
@@ -155,16 +195,15 @@ abstract class AbstractConsumerCrashTests {
 		assertThat(ledger.processed()).isEqualTo(MESSAGES);
 		// The dead process wrote nothing after its death.
 		assertThat(ledger.processedBy(1)).isEqualTo(processedBeforeKill);
-		// Duplicates: only messages the killed process had processed and not yet acknowledged, processed once
-		// more by the restarted one; the in-memory duplicate suppression died with the process.
+		// Duplicates: only messages the killed process had processed and not yet acknowledged.
 		Map<String, List<Integer>> duplicates = ledger.duplicates();
-		assertThat(duplicates.values()).allSatisfy((instances) -> assertThat(instances).containsExactly(1, 2));
-		assertThat(duplicates).as("messages processed twice")
-			.hasSizeLessThanOrEqualTo(CONCURRENCY * IN_FLIGHT_PER_CONSUMER);
+		assertDuplicates(duplicates);
 		assertThat(ledger.processings()).isEqualTo(MESSAGES + duplicates.size());
+		assertRestartedConsumerLog(Files.readString(second.log()));
 
-		System.out.printf("consumer-crash %s: messages=%d processedBeforeKill=%d duplicates=%d"
-				+ " restartToReady=%d ms readyToDrained=%d ms killToDrained=%d ms%n", binder(), MESSAGES,
+		System.out.printf("consumer-crash %s%s: messages=%d processedBeforeKill=%d duplicates=%d"
+				+ " restartToReady=%d ms readyToDrained=%d ms killToDrained=%d ms%n", binder(),
+				consumerProperties().isEmpty() ? "" : " " + getClass().getSimpleName(), MESSAGES,
 				processedBeforeKill, duplicates.size(), TimeUnit.NANOSECONDS.toMillis(readyAt - restartedAt),
 				TimeUnit.NANOSECONDS.toMillis(drainedAt - readyAt), TimeUnit.NANOSECONDS.toMillis(drainedAt - killedAt));
 	}
@@ -191,7 +230,8 @@ abstract class AbstractConsumerCrashTests {
 		List<String> args = new ArrayList<>(applicationProperties());
 		args.addAll(List.of("--consumer-crash.jdbc-url=" + ProcessedLedger.JDBC_URL,
 				"--consumer-crash.table=" + this.ledger.table(), "--consumer-crash.instance=" + instance,
-				"--consumer-crash.work=" + WORK.toMillis() + "ms"));
+				"--consumer-crash.work=" + work().toMillis() + "ms"));
+		args.addAll(consumerProperties());
 		Path log = Paths.get(System.getProperty("java.io.tmpdir"), "consumer-crash",
 				binder() + "-" + this.run + "-" + instance + ".log");
 		ConsumerProcess process = ConsumerProcess.start(ConsumerCrashApplication.class,
