@@ -1,5 +1,6 @@
 package dev.switchboard.sample.notification;
 
+import dev.switchboard.core.channel.IdempotentConsumer;
 import dev.switchboard.sample.notification.OrderNotifications.OrderPlaced;
 import dev.switchboard.test.AutoConfigureSwitchboardTest;
 import dev.switchboard.test.TestChannels;
@@ -26,6 +27,9 @@ class OrderNotificationsTests {
 	@Autowired
 	OrderNotifications notifications;
 
+	@Autowired
+	IdempotentConsumer deduplication;
+
 	@Test
 	void countsOrderPlacedEvents() {
 		long before = this.notifications.notifications().received();
@@ -33,6 +37,11 @@ class OrderNotificationsTests {
 		this.channels.sendAndAwait("orders", new OrderPlaced("order-2", "sku-1", 1));
 		assertThat(this.notifications.notifications().received()).isEqualTo(before + 2);
 		assertThat(this.notifications.notifications().lastOrderId()).isEqualTo("order-2");
+	}
+
+	@Test
+	void deduplicatesThroughTheSharedJdbcStore() {
+		assertThat(this.deduplication.getStore().type()).isEqualTo("jdbc");
 	}
 
 }
