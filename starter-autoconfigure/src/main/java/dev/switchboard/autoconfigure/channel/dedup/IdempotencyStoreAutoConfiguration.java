@@ -55,10 +55,9 @@ public final class IdempotencyStoreAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(IdempotencyStore.class)
 	@ConditionalOnProperty(name = STORE_PROPERTY, havingValue = "memory", matchIfMissing = true)
-	InMemoryIdempotencyStore inMemoryIdempotencyStore(ChannelProperties properties,
-			IdempotencyStoreProperties storeProperties) {
-		return new InMemoryIdempotencyStore(properties.getChannelDeduplication().getMaxEntries(),
-				retention(properties));
+	InMemoryIdempotencyStore inMemoryIdempotencyStore(ChannelRegistry registry) {
+		return new InMemoryIdempotencyStore(registry.getProperties().getChannelDeduplication().getMaxEntries(),
+				retention(registry));
 	}
 
 	@Bean
@@ -76,9 +75,12 @@ public final class IdempotencyStoreAutoConfiguration {
 				Clock.systemUTC(), listener.getIfAvailable(() -> DeduplicationListener.NONE));
 	}
 
-	/** How long a lapsed claim stays recognisable: as long as a processed message is remembered. */
-	static Duration retention(ChannelProperties properties) {
-		return properties.getChannelDeduplication().getWindow();
+	/**
+	 * How long a lapsed claim stays recognisable: as long as a processed message is remembered. Every store bean
+	 * reads the settings through the registry, which has validated them (a bad window fails naming its property).
+	 */
+	static Duration retention(ChannelRegistry registry) {
+		return registry.getProperties().getChannelDeduplication().getWindow();
 	}
 
 	private static InvalidSwitchboardPropertyException missingStore(StoreType type,
@@ -121,9 +123,9 @@ public final class IdempotencyStoreAutoConfiguration {
 		@ConditionalOnMissingBean(IdempotencyStore.class)
 		@ConditionalOnBean(DataSource.class)
 		JdbcIdempotencyStore jdbcIdempotencyStore(DataSource dataSource, ObjectProvider<JdbcTemplate> jdbcTemplate,
-				ChannelProperties properties) {
+				ChannelRegistry registry) {
 			return new JdbcIdempotencyStore(jdbcTemplate.getIfAvailable(() -> new JdbcTemplate(dataSource)),
-					retention(properties));
+					retention(registry));
 		}
 
 		@Bean
@@ -137,11 +139,11 @@ public final class IdempotencyStoreAutoConfiguration {
 		@Bean
 		@ConditionalOnBean(JdbcIdempotencyStore.class)
 		JdbcIdempotencyStoreCleanup jdbcIdempotencyStoreCleanup(JdbcIdempotencyStore store,
-				JdbcIdempotencyStoreProperties properties, ChannelProperties channelProperties) {
+				JdbcIdempotencyStoreProperties properties, ChannelRegistry registry) {
 			PropertyChecks.positive(IdempotencyStoreProperties.PREFIX + ".jdbc.cleanup-interval",
 					properties.getCleanupInterval());
 			return new JdbcIdempotencyStoreCleanup(store, properties.getCleanupInterval(),
-					channelProperties.getChannelDeduplication().getMaxEntries(), Clock.systemUTC());
+					registry.getProperties().getChannelDeduplication().getMaxEntries(), Clock.systemUTC());
 		}
 
 	}
@@ -155,8 +157,8 @@ public final class IdempotencyStoreAutoConfiguration {
 		@ConditionalOnMissingBean(IdempotencyStore.class)
 		@ConditionalOnBean(StringRedisTemplate.class)
 		RedisIdempotencyStore redisIdempotencyStore(StringRedisTemplate redis,
-				IdempotencyStoreProperties storeProperties, ChannelProperties properties) {
-			return new RedisIdempotencyStore(redis, storeProperties.getRedisKeyPrefix(), retention(properties));
+				IdempotencyStoreProperties storeProperties, ChannelRegistry registry) {
+			return new RedisIdempotencyStore(redis, storeProperties.getRedisKeyPrefix(), retention(registry));
 		}
 
 	}

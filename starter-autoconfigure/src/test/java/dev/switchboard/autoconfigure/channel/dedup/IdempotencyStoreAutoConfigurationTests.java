@@ -140,6 +140,14 @@ class IdempotencyStoreAutoConfigurationTests {
 	}
 
 	@Test
+	void badMaxEntriesFailsNamingThePropertyBeforeAnyStoreIsBuilt() {
+		this.contextRunner.withPropertyValues("switchboard.channel-deduplication.max-entries=0")
+			.run((context) -> assertThat(context.getStartupFailure()).rootCause()
+				.isInstanceOf(InvalidSwitchboardPropertyException.class)
+				.hasMessageContaining("'switchboard.channel-deduplication.max-entries'"));
+	}
+
+	@Test
 	void applicationsOwnStoreReplacesTheChosenOne() {
 		this.contextRunner.withBean("myStore", IdempotencyStore.class, () -> new InMemoryIdempotencyStore(5, Duration.ZERO))
 			.withPropertyValues("switchboard.channel-deduplication.store=jdbc")
