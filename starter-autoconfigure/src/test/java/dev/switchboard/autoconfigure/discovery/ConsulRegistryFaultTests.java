@@ -223,7 +223,10 @@ class ConsulRegistryFaultTests {
 					"spring.cloud.consul.port=" + consul.port(), "spring.cloud.consul.discovery.ip-address=127.0.0.1",
 					"spring.cloud.consul.discovery.health-check-interval=1s",
 					"spring.cloud.consul.discovery.catalog-services-watch-delay=100",
-					"spring.cloud.consul.discovery.catalog-services-watch-timeout=1")
+					"spring.cloud.consul.discovery.catalog-services-watch-timeout=1",
+					// The test class path has H2 and Lettuce for the idempotency store tests: Boot's database and
+					// Redis health indicators are not what this test times.
+					"management.health.db.enabled=false", "management.health.redis.enabled=false")
 			.run();
 		this.contexts.add(context);
 		return context;
