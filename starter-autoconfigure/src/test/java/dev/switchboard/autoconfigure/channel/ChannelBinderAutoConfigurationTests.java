@@ -58,12 +58,10 @@ class ChannelBinderAutoConfigurationTests {
 	@Test
 	void binderSettingsComeFromTheirProperties() {
 		this.contextRunner
-			.withPropertyValues("switchboard.channel-binders.rabbit.queue-type=quorum",
-					"switchboard.channel-binders.rabbit.prefetch=10")
+			.withPropertyValues("switchboard.channel-binders.rabbit.queue-type=quorum")
 			.run((context) -> {
 				RabbitChannelBinder.Settings settings = context.getBean(RabbitChannelBinder.class).getSettings();
 				assertThat(settings.queueType()).isEqualTo(RabbitChannelBinder.QueueType.QUORUM);
-				assertThat(settings.prefetch()).isEqualTo(10);
 				assertThat(settings.publishAttempts()).isEqualTo(5);
 			});
 	}

@@ -11,7 +11,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
  * Settings of the RabbitMQ channel binder that are Switchboard's own; connection, credentials and SSL come from
- * {@code spring.rabbitmq.*}. Immutable; checked when bound, each bad value reported with its property.
+ * {@code spring.rabbitmq.*}, consumers' prefetch and executor from {@code spring.rabbitmq.listener.simple.*}. Immutable; checked when bound, each bad value reported with its property.
  *
  * @author Switchboard
  */
@@ -25,11 +25,6 @@ public class RabbitChannelBinderProperties {
 	 * clusters).
 	 */
 	private final QueueType queueType;
-
-	/**
-	 * Unacknowledged messages each consumer may hold.
-	 */
-	private final int prefetch;
 
 	/**
 	 * Publish attempts per message, including the first, when the broker nacks or returns it or the connection
@@ -51,16 +46,14 @@ public class RabbitChannelBinderProperties {
 	/**
 	 * Creates the settings; called by configuration property binding.
 	 * @param queueType the queue type
-	 * @param prefetch unacknowledged messages per consumer
 	 * @param publishAttempts publish attempts per message
 	 * @param publishBackoff the first publish retry delay
 	 * @param maxPending the most publishes pending at once
 	 */
 	public RabbitChannelBinderProperties(@DefaultValue("classic") QueueType queueType,
-			@DefaultValue("250") int prefetch, @DefaultValue("5") int publishAttempts,
+			@DefaultValue("5") int publishAttempts,
 			@DefaultValue("200ms") Duration publishBackoff, @DefaultValue("10000") int maxPending) {
 		this.queueType = queueType;
-		this.prefetch = PropertyChecks.atLeast(PREFIX + "prefetch", prefetch, 1, null);
 		this.publishAttempts = PropertyChecks.atLeast(PREFIX + "publish-attempts", publishAttempts, 1,
 				"1 means no retry");
 		this.publishBackoff = PropertyChecks.notNegative(PREFIX + "publish-backoff", publishBackoff);
@@ -73,14 +66,6 @@ public class RabbitChannelBinderProperties {
 	 */
 	public QueueType getQueueType() {
 		return this.queueType;
-	}
-
-	/**
-	 * Unacknowledged messages per consumer.
-	 * @return the prefetch
-	 */
-	public int getPrefetch() {
-		return this.prefetch;
 	}
 
 	/**
