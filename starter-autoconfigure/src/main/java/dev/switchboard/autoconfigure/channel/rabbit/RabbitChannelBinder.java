@@ -2,6 +2,7 @@ package dev.switchboard.autoconfigure.channel.rabbit;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -125,7 +126,7 @@ public final class RabbitChannelBinder implements ChannelBinder {
 			.parseExpression("messageProperties.correlationId == null"));
 		// Publishers on their own connection: a blocked (flow-controlled) publisher must not stall consumers.
 		template.setUsePublisherConnection(true);
-		this.topology = new RabbitTopology(new RabbitAdmin(connectionFactory), settings.queueType());
+		this.topology = new RabbitTopology(new RabbitAdmin(connectionFactory));
 		this.window = new PublishWindow(NAME, settings.maxPending());
 		ExponentialBackOff backOff = new ExponentialBackOff(settings.publishBackoff().toMillis(), 2.0);
 		backOff.setMaxInterval(Math.max(settings.publishBackoff().toMillis(), 5000));
@@ -161,11 +162,13 @@ public final class RabbitChannelBinder implements ChannelBinder {
 			throw new IllegalArgumentException("group must not be blank but was '" + group + "'");
 		}
 		this.used = true;
-		String queue = this.topology.declareGroupQueue(destination.name(), group);
+		QueueSettings queueSettings = this.settings.queue(destination.channel());
 		ChannelDestination deadLetter = settings.deadLetter();
 		if (deadLetter != null) {
-			this.topology.declareDeadLetterQueue(deadLetter.name());
+			this.topology.declareDeadLetterQueue(deadLetter.name(), queueSettings.type());
 		}
+		String queue = this.topology.declareGroupQueue(destination.name(), group, queueSettings,
+				(deadLetter != null) ? deadLetter.name() : null);
 		// Prefetch, executor, observation and the application's customizer come from the factory.
 		SimpleMessageListenerContainer container = this.containerFactory.createListenerContainer();
 		container.setQueueNames(queue);
@@ -298,25 +301,52 @@ public final class RabbitChannelBinder implements ChannelBinder {
 	}
 
 	/**
+	 * How a channel's queues are declared.
+	 *
+	 * @param type the queue type of the channel's group and dead-letter queues
+	 * @param deliveryLimit deliveries of a message that end without an acknowledgement (its consumer crashed or
+	 * lost its connection) before the broker dead-letters it; quorum queues only, {@code null} for no limit
+	 */
+	public record QueueSettings(QueueType type, @Nullable Integer deliveryLimit) {
+
+		/**
+		 * Checks the values.
+		 * @param type the queue type
+		 * @param deliveryLimit the delivery limit or {@code null}
+		 */
+		public QueueSettings {
+			Objects.requireNonNull(type, "type");
+			if (deliveryLimit != null && (deliveryLimit < 1 || type != QueueType.QUORUM)) {
+				throw new IllegalArgumentException("deliveryLimit must be at least 1 on a quorum queue but was "
+						+ deliveryLimit + " on a " + type + " queue");
+			}
+		}
+
+	}
+
+	/**
 	 * Settings of a {@link RabbitChannelBinder}.
 	 *
-	 * @param queueType the type of the queues declared for consumer groups
-	 * @param prefetch unacknowledged messages per consumer
+	 * @param queues how channels' queues are declared, unless {@code channelQueues} names the channel
+	 * @param channelQueues how the queues of particular channels are declared, by channel name
 	 * @param publishAttempts publish attempts per message, including the first, within its deadline
 	 * @param publishBackoff delay before the second publish attempt, doubling for each further one
 	 * @param maxPending the most publishes pending at once; more fail at once as not published
 	 */
-	public record Settings(QueueType queueType, int publishAttempts, Duration publishBackoff, int maxPending) {
+	public record Settings(QueueSettings queues, Map<String, QueueSettings> channelQueues, int publishAttempts,
+			Duration publishBackoff, int maxPending) {
 
 		/**
 		 * Checks the values.
-		 * @param queueType the queue type
+		 * @param queues the default queue settings
+		 * @param channelQueues queue settings by channel
 		 * @param publishAttempts the publish attempts
 		 * @param publishBackoff the first publish backoff
 		 * @param maxPending the bound on pending publishes
 		 */
 		public Settings {
-			Objects.requireNonNull(queueType, "queueType");
+			Objects.requireNonNull(queues, "queues");
+			channelQueues = Map.copyOf(channelQueues);
 			if (publishAttempts < 1) {
 				throw new IllegalArgumentException("publishAttempts must be at least 1 but was " + publishAttempts);
 			}
@@ -329,11 +359,21 @@ public final class RabbitChannelBinder implements ChannelBinder {
 		}
 
 		/**
+		 * How a channel's queues are declared.
+		 * @param channel the channel name
+		 * @return its queue settings
+		 */
+		public QueueSettings queue(String channel) {
+			return this.channelQueues.getOrDefault(channel, this.queues);
+		}
+
+		/**
 		 * Classic queues, 5 publish attempts 200 ms apart and doubling, 10,000 pending publishes.
 		 * @return the default settings
 		 */
 		public static Settings ofDefaults() {
-			return new Settings(QueueType.CLASSIC, 5, Duration.ofMillis(200), 10_000);
+			return new Settings(new QueueSettings(QueueType.CLASSIC, null), Map.of(), 5, Duration.ofMillis(200),
+					10_000);
 		}
 
 	}

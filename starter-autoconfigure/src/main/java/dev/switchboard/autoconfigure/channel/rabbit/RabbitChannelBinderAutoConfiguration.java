@@ -1,5 +1,8 @@
 package dev.switchboard.autoconfigure.channel.rabbit;
 
+import java.util.HashMap;
+import java.util.Map;
+
 import dev.switchboard.autoconfigure.channel.ChannelAutoConfiguration;
 
 import org.springframework.amqp.rabbit.config.ContainerCustomizer;
@@ -78,8 +81,10 @@ public final class RabbitChannelBinderAutoConfiguration {
 
 	private static RabbitChannelBinder.Settings settings(RabbitChannelBinderProperties properties) {
 		// The properties checked their values when bound.
-		return new RabbitChannelBinder.Settings(properties.getQueueType(), properties.getPublishAttempts(),
-				properties.getPublishBackoff(), properties.getMaxPending());
+		Map<String, RabbitChannelBinder.QueueSettings> channelQueues = new HashMap<>();
+		properties.getChannels().keySet().forEach((channel) -> channelQueues.put(channel, properties.queueSettings(channel)));
+		return new RabbitChannelBinder.Settings(properties.queueSettings(""), channelQueues,
+				properties.getPublishAttempts(), properties.getPublishBackoff(), properties.getMaxPending());
 	}
 
 	@Configuration(proxyBeanMethods = false)
