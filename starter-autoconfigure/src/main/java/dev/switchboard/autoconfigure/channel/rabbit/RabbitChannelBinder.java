@@ -124,6 +124,15 @@ public final class RabbitChannelBinder implements ChannelBinder {
 		template.setMandatoryExpression(new SpelExpressionParser(
 				new SpelParserConfiguration(SpelCompilerMode.IMMEDIATE, RabbitChannelBinder.class.getClassLoader()))
 			.parseExpression("messageProperties.correlationId == null"));
+		// A returned publish completes its CorrelationData (RabbitPublisher reads it there); without a callback the
+		// template would also log every return as a warning. An application's customizer may have set its own.
+		try {
+			template.setReturnsCallback((returned) -> {
+			});
+		}
+		catch (IllegalStateException ex) {
+			// the application's callback is called instead
+		}
 		// Publishers on their own connection: a blocked (flow-controlled) publisher must not stall consumers.
 		template.setUsePublisherConnection(true);
 		this.topology = new RabbitTopology(new RabbitAdmin(connectionFactory));
