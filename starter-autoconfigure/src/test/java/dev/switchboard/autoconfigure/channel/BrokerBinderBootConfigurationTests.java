@@ -13,6 +13,7 @@ import dev.switchboard.autoconfigure.channel.kafka.KafkaChannelBinder;
 import dev.switchboard.autoconfigure.channel.kafka.KafkaChannelBinderAutoConfiguration;
 import dev.switchboard.autoconfigure.channel.rabbit.RabbitChannelBinder;
 import dev.switchboard.autoconfigure.channel.rabbit.RabbitChannelBinderAutoConfiguration;
+import dev.switchboard.core.channel.ChannelBinder;
 import dev.switchboard.core.channel.ChannelDestination;
 import dev.switchboard.core.channel.ConsumerSettings;
 import dev.switchboard.core.channel.Message;
@@ -81,10 +82,7 @@ class BrokerBinderBootConfigurationTests {
 				RabbitCustomizers customizers = context.getBean(RabbitCustomizers.class);
 				ChannelDestination destination = new ChannelDestination("boot", "boot-" + UUID.randomUUID());
 				BlockingQueue<Message> received = new LinkedBlockingQueue<>();
-				Subscription subscription = binder.subscribe(destination, "g", (message, messageContext) -> {
-					received.add(message);
-					return null;
-				}, new ConsumerSettings(1, RetrySettings.none(), null));
+				Subscription subscription = subscribe(binder, destination, received);
 				try {
 					assertThat(customizers.containers).hasSize(1);
 					SimpleMessageListenerContainer container = customizers.containers.get(0);
@@ -123,10 +121,7 @@ class BrokerBinderBootConfigurationTests {
 				assertThat(customizers.binderConsumerFactories).isNotEmpty();
 				ChannelDestination destination = new ChannelDestination("boot", "boot-" + UUID.randomUUID());
 				BlockingQueue<Message> received = new LinkedBlockingQueue<>();
-				Subscription subscription = binder.subscribe(destination, "g", (message, messageContext) -> {
-					received.add(message);
-					return null;
-				}, new ConsumerSettings(1, RetrySettings.none(), null));
+				Subscription subscription = subscribe(binder, destination, received);
 				try {
 					assertThat(customizers.containers).hasSize(1);
 					ContainerProperties properties = customizers.containers.get(0).getContainerProperties();
@@ -140,6 +135,14 @@ class BrokerBinderBootConfigurationTests {
 					subscription.close();
 				}
 			});
+	}
+
+	private static Subscription subscribe(ChannelBinder binder, ChannelDestination destination,
+			BlockingQueue<Message> received) {
+		return binder.subscribe(destination, "g", (message, context) -> {
+			received.add(message);
+			return null;
+		}, new ConsumerSettings(1, RetrySettings.none(), null));
 	}
 
 	@Configuration(proxyBeanMethods = false)
