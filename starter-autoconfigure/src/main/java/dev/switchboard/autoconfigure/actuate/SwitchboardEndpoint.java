@@ -15,6 +15,7 @@ import org.jspecify.annotations.Nullable;
 import dev.switchboard.autoconfigure.channel.ChannelListenerRegistry;
 import dev.switchboard.autoconfigure.channel.ChannelRegistry;
 import dev.switchboard.autoconfigure.channel.ChannelSettings;
+import dev.switchboard.autoconfigure.client.ClientBalancers;
 import dev.switchboard.autoconfigure.client.ClientSettings;
 import dev.switchboard.autoconfigure.client.ClientStatistics;
 import dev.switchboard.autoconfigure.client.ServiceClientProperties;
@@ -121,7 +122,8 @@ public class SwitchboardEndpoint {
 	private ClientDescriptor client(String name, ClientSettings settings, @Nullable ServiceClientRuntime runtime) {
 		LoadBalancer balancer = (runtime != null) ? runtime.getBalancer() : this.grpcBalancers.apply(name);
 		OutlierDetector outliers = (runtime != null) ? runtime.getOutlierDetector() : null;
-		Map<String, P2cEwmaLoadBalancer.InstanceLoad> loads = (balancer instanceof P2cEwmaLoadBalancer p2c)
+		Map<String, P2cEwmaLoadBalancer.InstanceLoad> loads = (balancer != null
+				&& ClientBalancers.unwrap(balancer) instanceof P2cEwmaLoadBalancer p2c)
 				? p2c.snapshot() : Map.of();
 		Set<String> ejected = (outliers != null) ? outliers.ejectedKeys() : Set.of();
 		List<InstanceDescriptor> instances = new ArrayList<>();
