@@ -25,6 +25,7 @@ import dev.switchboard.autoconfigure.client.ServiceClientRuntimes;
 import dev.switchboard.core.balancer.LoadBalancer;
 import dev.switchboard.core.balancer.OutlierDetector;
 import dev.switchboard.core.balancer.P2cEwmaLoadBalancer;
+import dev.switchboard.core.balancer.ZoneAwareLoadBalancer;
 import dev.switchboard.core.channel.ChannelDestination;
 import dev.switchboard.core.channel.Subscription;
 import dev.switchboard.core.discovery.CachingServiceDiscovery;
@@ -147,7 +148,7 @@ public class SwitchboardEndpoint {
 		ClientStatistics statistics = (runtime != null) ? runtime.getStatistics() : null;
 		return new ClientDescriptor(settings.protocol().toString(), settings.serviceId(), Sanitizer.uri(settings.url()),
 				(this.discovery != null) ? this.discovery.backend() : null,
-				(balancer != null) ? balancer.getClass().getSimpleName() : settings.loadBalancer().toString(),
+				(balancer != null) ? describe(balancer) : settings.loadBalancer().toString(),
 				Collections.unmodifiableList(instances), instancesError, new TreeSet<>(ejected),
 				this.circuitBreakerStates.apply(name),
 				(statistics != null) ? StatisticsDescriptor.of(statistics) : null);
@@ -211,6 +212,12 @@ public class SwitchboardEndpoint {
 	 */
 	public record SwitchboardDescriptor(Map<String, ClientDescriptor> clients, Map<String, ChannelDescriptor> channels,
 			@Nullable DiscoveryDescriptor discovery) implements OperationResponseBody {
+	}
+
+	private static String describe(LoadBalancer balancer) {
+		String name = ClientBalancers.unwrap(balancer).getClass().getSimpleName();
+		return (balancer instanceof ZoneAwareLoadBalancer zoned)
+				? name + " (zone-aware, zone " + zoned.getLocalZone() + ")" : name;
 	}
 
 	/**
