@@ -171,7 +171,7 @@ public final class ZoneAwareLoadBalancer implements LoadBalancer {
 
 	private List<ServiceInstance> healthy(List<ServiceInstance> local) {
 		OutlierDetector detector = this.outliers;
-		if (detector == null || local.isEmpty()) {
+		if (detector == null || local.isEmpty() || !detector.mayHaveEjections()) {
 			return local;
 		}
 		List<ServiceInstance> healthy = null;
