@@ -57,8 +57,8 @@ public class DiscoveryProperties {
 	/**
 	 * Zone this application runs in, such as eu-west-1a. Its clients prefer instances of this zone and its
 	 * registration publishes it as the instance's 'zone' metadata. Unset: spring.cloud.loadbalancer.zone,
-	 * eureka.instance.metadata-map.zone or spring.cloud.consul.discovery.instance-zone when set, else no zone
-	 * (clients balance over all zones).
+	 * eureka.instance.metadata-map.zone, spring.cloud.consul.discovery.instance-zone or
+	 * switchboard.registration.metadata.zone when set, else no zone (clients balance over all zones).
 	 */
 	private final @Nullable String zone;
 

@@ -12,7 +12,8 @@ import org.springframework.core.env.Environment;
 /**
  * The zone this application runs in: {@code switchboard.discovery.zone}, else the zone Spring Cloud is told
  * about ({@code spring.cloud.loadbalancer.zone}, {@code eureka.instance.metadata-map.zone},
- * {@code spring.cloud.consul.discovery.instance-zone}), so that an application moving to Switchboard keeps the
+ * {@code spring.cloud.consul.discovery.instance-zone}), else the zone it registers with
+ * ({@code switchboard.registration.metadata.zone}), so that an application moving to Switchboard keeps the
  * zone it already declares. Clients prefer instances of this zone; registration publishes it as the instance's
  * {@value ZoneAwareLoadBalancer#ZONE_METADATA_KEY} metadata.
  *
@@ -27,7 +28,8 @@ public final class LocalZone {
 	public static final String METADATA_KEY = ZoneAwareLoadBalancer.ZONE_METADATA_KEY;
 
 	private static final String[] SPRING_CLOUD_PROPERTIES = { "spring.cloud.loadbalancer.zone",
-			"eureka.instance.metadata-map.zone", "spring.cloud.consul.discovery.instance-zone" };
+			"eureka.instance.metadata-map.zone", "spring.cloud.consul.discovery.instance-zone",
+			"switchboard.registration.metadata.zone" };
 
 	private static final Pattern VALID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:/-]{0,62}");
 

@@ -83,6 +83,8 @@ class ClientZoneConfigurationTests {
 			.run((context) -> assertThat(context.getBean(ClientBalancers.class).getLocalZone()).isEqualTo("zone-a"));
 		this.contextRunner.withPropertyValues("eureka.instance.metadata-map.zone=zone-e")
 			.run((context) -> assertThat(context.getBean(ClientBalancers.class).getLocalZone()).isEqualTo("zone-e"));
+		this.contextRunner.withPropertyValues("switchboard.registration.metadata.zone=zone-r")
+			.run((context) -> assertThat(context.getBean(ClientBalancers.class).getLocalZone()).isEqualTo("zone-r"));
 	}
 
 	@Test
