@@ -18,8 +18,8 @@ import org.springframework.cloud.client.ServiceInstance;
  * chooses among the instances this layer picked (see {@link ZoneAffinity} for the rule).
  * <p>
  * An instance's zone is its {@value #ZONE_METADATA_KEY} metadata, the key Spring Cloud LoadBalancer's zone
- * preference, Spring Cloud Netflix and Spring Cloud Consul use. Instances without one belong to no zone: they
- * are called only when calls spill over.
+ * preference, Spring Cloud Netflix and Spring Cloud Consul use, compared ignoring case. Instances without one
+ * belong to no zone: they are called only when calls spill over.
  * <p>
  * An instance is healthy when the caller offers it (callers leave out instances they know to be down: ejected,
  * not connected, already tried) and the {@link OutlierDetector}, when there is one, has not ejected it. The
@@ -218,7 +218,8 @@ public final class ZoneAwareLoadBalancer implements LoadBalancer {
 		static Split of(List<ServiceInstance> instances, String zone) {
 			List<ServiceInstance> local = new ArrayList<>();
 			for (ServiceInstance instance : instances) {
-				if (zone.equals(zoneOf(instance))) {
+				// Ignoring case, as Spring Cloud LoadBalancer's zone preference does.
+				if (zone.equalsIgnoreCase(zoneOf(instance))) {
 					local.add(instance);
 				}
 			}

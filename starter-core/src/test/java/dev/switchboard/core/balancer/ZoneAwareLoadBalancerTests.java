@@ -132,6 +132,13 @@ class ZoneAwareLoadBalancerTests {
 	}
 
 	@Test
+	void comparesZonesIgnoringCase() {
+		ZoneAwareLoadBalancer balancer = new ZoneAwareLoadBalancer(new RoundRobinLoadBalancer(), "ZONE-A",
+				ZoneAffinity.defaults(), null, null);
+		assertThat(pick(balancer, List.of(A1, B1), 10)).containsOnlyKeys("a1");
+	}
+
+	@Test
 	void readsTheZoneFromTheZoneMetadata() {
 		assertThat(ZoneAwareLoadBalancer.zoneOf(A1)).isEqualTo("zone-a");
 		assertThat(ZoneAwareLoadBalancer.zoneOf(NONE)).isNull();
