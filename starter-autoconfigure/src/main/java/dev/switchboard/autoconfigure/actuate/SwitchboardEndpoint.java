@@ -15,6 +15,7 @@ import org.jspecify.annotations.Nullable;
 import dev.switchboard.autoconfigure.channel.ChannelListenerRegistry;
 import dev.switchboard.autoconfigure.channel.ChannelRegistry;
 import dev.switchboard.autoconfigure.channel.ChannelSettings;
+import dev.switchboard.autoconfigure.client.ClientBalancers;
 import dev.switchboard.autoconfigure.client.ClientSettings;
 import dev.switchboard.autoconfigure.client.ClientStatistics;
 import dev.switchboard.autoconfigure.client.ServiceClientProperties;
@@ -24,6 +25,7 @@ import dev.switchboard.autoconfigure.client.ServiceClientRuntimes;
 import dev.switchboard.core.balancer.LoadBalancer;
 import dev.switchboard.core.balancer.OutlierDetector;
 import dev.switchboard.core.balancer.P2cEwmaLoadBalancer;
+import dev.switchboard.core.balancer.ZoneAwareLoadBalancer;
 import dev.switchboard.core.channel.ChannelDestination;
 import dev.switchboard.core.channel.Subscription;
 import dev.switchboard.core.discovery.CachingServiceDiscovery;
@@ -121,7 +123,8 @@ public class SwitchboardEndpoint {
 	private ClientDescriptor client(String name, ClientSettings settings, @Nullable ServiceClientRuntime runtime) {
 		LoadBalancer balancer = (runtime != null) ? runtime.getBalancer() : this.grpcBalancers.apply(name);
 		OutlierDetector outliers = (runtime != null) ? runtime.getOutlierDetector() : null;
-		Map<String, P2cEwmaLoadBalancer.InstanceLoad> loads = (balancer instanceof P2cEwmaLoadBalancer p2c)
+		Map<String, P2cEwmaLoadBalancer.InstanceLoad> loads = (balancer != null
+				&& ClientBalancers.unwrap(balancer) instanceof P2cEwmaLoadBalancer p2c)
 				? p2c.snapshot() : Map.of();
 		Set<String> ejected = (outliers != null) ? outliers.ejectedKeys() : Set.of();
 		List<InstanceDescriptor> instances = new ArrayList<>();
@@ -145,7 +148,7 @@ public class SwitchboardEndpoint {
 		ClientStatistics statistics = (runtime != null) ? runtime.getStatistics() : null;
 		return new ClientDescriptor(settings.protocol().toString(), settings.serviceId(), Sanitizer.uri(settings.url()),
 				(this.discovery != null) ? this.discovery.backend() : null,
-				(balancer != null) ? balancer.getClass().getSimpleName() : settings.loadBalancer().toString(),
+				(balancer != null) ? describe(balancer) : settings.loadBalancer().toString(),
 				Collections.unmodifiableList(instances), instancesError, new TreeSet<>(ejected),
 				this.circuitBreakerStates.apply(name),
 				(statistics != null) ? StatisticsDescriptor.of(statistics) : null);
@@ -209,6 +212,12 @@ public class SwitchboardEndpoint {
 	 */
 	public record SwitchboardDescriptor(Map<String, ClientDescriptor> clients, Map<String, ChannelDescriptor> channels,
 			@Nullable DiscoveryDescriptor discovery) implements OperationResponseBody {
+	}
+
+	private static String describe(LoadBalancer balancer) {
+		String name = ClientBalancers.unwrap(balancer).getClass().getSimpleName();
+		return (balancer instanceof ZoneAwareLoadBalancer zoned)
+				? name + " (zone-aware, zone " + zoned.getLocalZone() + ")" : name;
 	}
 
 	/**

@@ -45,13 +45,23 @@ public final class ServiceClientRuntime {
 	 * @param policies the policies of its methods
 	 */
 	public ServiceClientRuntime(ClientSettings settings, MethodPolicies policies) {
+		this(settings, policies, ClientBalancers.NO_ZONE);
+	}
+
+	/**
+	 * Creates the runtime of a client from its settings, with a balancer made by {@code balancers}.
+	 * @param settings the client's settings
+	 * @param policies the policies of its methods
+	 * @param balancers creates the client's balancer (zone-aware when the application has a zone)
+	 */
+	public ServiceClientRuntime(ClientSettings settings, MethodPolicies policies, ClientBalancers balancers) {
 		this.settings = settings;
 		this.policies = policies;
-		this.balancer = settings.loadBalancer().create();
 		OutlierSettings outlier = settings.outlier();
 		this.outlierDetector = outlier.enabled() ? new OutlierDetector(new OutlierDetector.Config(
 				outlier.consecutiveFailures(), outlier.ejection(), outlier.maxEjection(), outlier.maxEjectedPercent()))
 				: null;
+		this.balancer = balancers.create(settings, this.outlierDetector);
 		RetrySettings retry = settings.retry();
 		this.retryBudget = new RetryBudget(retry.budgetWindow(), retry.budgetMinPerSecond(), retry.budgetPercent());
 		this.backoff = new Backoff(retry.backoff(), retry.multiplier(), retry.maxBackoff());
@@ -127,7 +137,7 @@ public final class ServiceClientRuntime {
 	 * @param instances the current instances
 	 */
 	public void retainInstances(List<ServiceInstance> instances) {
-		if (this.balancer instanceof P2cEwmaLoadBalancer p2c) {
+		if (ClientBalancers.unwrap(this.balancer) instanceof P2cEwmaLoadBalancer p2c) {
 			p2c.retainAll(instances);
 		}
 		if (this.outlierDetector != null) {

@@ -18,6 +18,31 @@ public final class ServiceClientRuntimes implements InstanceChangeListener {
 
 	private final Map<String, ServiceClientRuntime> runtimes = new ConcurrentHashMap<>();
 
+	private final ClientBalancers balancers;
+
+	/**
+	 * Creates the registry of runtimes for an application without a zone.
+	 */
+	public ServiceClientRuntimes() {
+		this(ClientBalancers.NO_ZONE);
+	}
+
+	/**
+	 * Creates the registry of runtimes.
+	 * @param balancers creates each client's balancer
+	 */
+	public ServiceClientRuntimes(ClientBalancers balancers) {
+		this.balancers = balancers;
+	}
+
+	/**
+	 * Creates each client's balancer, for the transports that create runtimes.
+	 * @return the balancer factory
+	 */
+	public ClientBalancers getBalancers() {
+		return this.balancers;
+	}
+
 	/**
 	 * The runtime of a client, created on first use.
 	 * @param name the client name

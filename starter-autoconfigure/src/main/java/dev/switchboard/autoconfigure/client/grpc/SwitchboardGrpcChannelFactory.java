@@ -12,6 +12,7 @@ import io.grpc.ManagedChannelBuilder;
 import io.grpc.TlsChannelCredentials;
 import org.jspecify.annotations.Nullable;
 
+import dev.switchboard.autoconfigure.client.ClientBalancers;
 import dev.switchboard.autoconfigure.client.ClientSettings;
 import dev.switchboard.autoconfigure.client.ClientTlsBundles;
 import dev.switchboard.autoconfigure.client.ServiceClientProperties;
@@ -61,6 +62,8 @@ public class SwitchboardGrpcChannelFactory<T extends ManagedChannelBuilder<T>> e
 
 	private final Map<String, LoadBalancer> balancers = new ConcurrentHashMap<>();
 
+	private final ClientBalancers balancerFactory;
+
 	private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
 
 	/**
@@ -77,7 +80,27 @@ public class SwitchboardGrpcChannelFactory<T extends ManagedChannelBuilder<T>> e
 			ClientInterceptorsConfigurer interceptorsConfigurer, ServiceClientProperties properties,
 			ServiceDiscovery discovery, @Nullable SslBundles sslBundles, SwitchboardObservations observations,
 			PropagatedHeaders propagatedHeaders) {
+		this(globalCustomizers, interceptorsConfigurer, properties, discovery, sslBundles, observations,
+				propagatedHeaders, ClientBalancers.NO_ZONE);
+	}
+
+	/**
+	 * Creates the factory with a given maker of balancers (zone-aware when the application has a zone).
+	 * @param globalCustomizers customizers applied to every channel
+	 * @param interceptorsConfigurer Spring gRPC's interceptor configurer
+	 * @param properties the client properties
+	 * @param discovery the discovery
+	 * @param sslBundles the SSL bundles, or {@code null}
+	 * @param observations the observations
+	 * @param propagatedHeaders the headers propagated from incoming requests
+	 * @param balancers creates each client's balancer
+	 */
+	public SwitchboardGrpcChannelFactory(List<GrpcChannelBuilderCustomizer<T>> globalCustomizers,
+			ClientInterceptorsConfigurer interceptorsConfigurer, ServiceClientProperties properties,
+			ServiceDiscovery discovery, @Nullable SslBundles sslBundles, SwitchboardObservations observations,
+			PropagatedHeaders propagatedHeaders, ClientBalancers balancers) {
 		super(globalCustomizers, interceptorsConfigurer);
+		this.balancerFactory = balancers;
 		this.observations = observations;
 		this.propagatedHeaders = propagatedHeaders;
 		this.properties = properties;
@@ -128,8 +151,9 @@ public class SwitchboardGrpcChannelFactory<T extends ManagedChannelBuilder<T>> e
 					"unset, with the instances listed in discovery (switchboard.discovery.static.services."
 							+ settings.serviceId() + " for fixed addresses)");
 		}
+		// gRPC's ready subchannels are the healthy instances: no outlier detector here.
 		LoadBalancer balancer = this.balancers.computeIfAbsent(clientName,
-				(name) -> settings.loadBalancer().create());
+				(name) -> this.balancerFactory.create(settings, null));
 		DiscoveryTarget discoveryTarget = new DiscoveryTarget(clientName, settings.serviceId(), this.discovery, balancer,
 				settings.grpcPort());
 		Duration read = (settings.readTimeout() != null) ? settings.readTimeout()

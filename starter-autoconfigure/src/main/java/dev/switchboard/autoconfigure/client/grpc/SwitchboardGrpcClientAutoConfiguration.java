@@ -8,6 +8,7 @@ import tools.jackson.databind.json.JsonMapper;
 import dev.switchboard.autoconfigure.client.ServiceClientAutoConfiguration;
 import dev.switchboard.autoconfigure.client.ServiceClientGuards;
 import dev.switchboard.autoconfigure.client.ServiceClientProperties;
+import dev.switchboard.autoconfigure.client.ClientBalancers;
 import dev.switchboard.autoconfigure.client.ServiceClientRuntimes;
 import dev.switchboard.autoconfigure.discovery.ServiceDiscoveryAutoConfiguration;
 import dev.switchboard.autoconfigure.observation.SwitchboardObservations;
@@ -52,7 +53,8 @@ public final class SwitchboardGrpcClientAutoConfiguration {
 			ServiceDiscovery discovery, ObjectProvider<SslBundles> sslBundles,
 			ObjectProvider<ClientInterceptorsConfigurer> interceptorsConfigurer,
 			ObjectProvider<GrpcChannelBuilderCustomizer<?>> customizers, ApplicationContext context,
-			ObjectProvider<SwitchboardObservations> observations, ObjectProvider<PropagatedHeaders> propagatedHeaders) {
+			ObjectProvider<SwitchboardObservations> observations, ObjectProvider<PropagatedHeaders> propagatedHeaders,
+			ObjectProvider<ClientBalancers> balancers) {
 		List<GrpcChannelBuilderCustomizer<?>> ordered = customizers.orderedStream().toList();
 		// Spring gRPC's own customizers (spring.grpc.client.* defaults, compression) apply here too.
 		GrpcChannelBuilderCustomizer all = (target, builder) -> ordered
@@ -64,7 +66,8 @@ public final class SwitchboardGrpcClientAutoConfiguration {
 		});
 		return new SwitchboardGrpcChannelFactory(List.of(all), interceptors, properties, discovery,
 				sslBundles.getIfAvailable(), observations.getIfAvailable(() -> SwitchboardObservations.NOOP),
-				propagatedHeaders.getIfAvailable(() -> PropagatedHeaders.NONE));
+				propagatedHeaders.getIfAvailable(() -> PropagatedHeaders.NONE),
+				balancers.getIfAvailable(() -> ClientBalancers.NO_ZONE));
 	}
 
 	@Bean

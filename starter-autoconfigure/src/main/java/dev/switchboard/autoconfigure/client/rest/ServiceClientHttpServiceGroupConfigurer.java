@@ -158,7 +158,8 @@ public final class ServiceClientHttpServiceGroupConfigurer implements RestClient
 		return this.runtimes.getOrCreate(name, (client) -> {
 			ClientSettings settings = this.properties.resolve(client);
 			return new ServiceClientRuntime(settings,
-					MethodPolicies.of(settings, this.registry.getInterfaces(client, this.classLoader)));
+					MethodPolicies.of(settings, this.registry.getInterfaces(client, this.classLoader)),
+					this.runtimes.getBalancers());
 		});
 	}
 

@@ -25,6 +25,7 @@ import dev.switchboard.core.annotation.GrpcClient;
 import dev.switchboard.core.balancer.CallOutcome;
 import dev.switchboard.core.balancer.LoadBalancer;
 import dev.switchboard.core.balancer.RoundRobinLoadBalancer;
+import dev.switchboard.core.balancer.ZoneAwareLoadBalancer;
 import dev.switchboard.core.discovery.ServiceDiscovery;
 
 import org.springframework.boot.SpringBootConfiguration;
@@ -66,6 +67,10 @@ class GrpcStubClientTests {
 					"switchboard.discovery.static.services.failover[0]=" + first.url(),
 					"switchboard.discovery.static.services.failover[1]=" + doomed.url(),
 					"switchboard.clients.inventory.timeout.read=300ms",
+					// Only the zoned service's instances have zones; the others balance over all instances.
+					"switchboard.discovery.zone=zone-a",
+					"switchboard.discovery.static.services.zoned[0]=" + first.url() + "?zone=zone-a",
+					"switchboard.discovery.static.services.zoned[1]=" + second.url() + "?zone=zone-b",
 					"switchboard.client-defaults.load-balancer=round-robin")
 			.run();
 		// Connect to both instances before the tests, with a deadline generous enough for a loaded machine:
@@ -202,6 +207,27 @@ class GrpcStubClientTests {
 		ManagedChannel channel = factory.createChannel("switchboard://inventory", ChannelBuilderOptions.defaults());
 		Item item = InventoryServiceGrpc.newBlockingStub(channel).getItem(ItemRequest.newBuilder().setSku("s").build());
 		assertThat(item.getInstance()).isIn("first", "second");
+	}
+
+	@Test
+	void channelsPreferInstancesInTheOwnZone() {
+		SwitchboardGrpcChannelFactory<?> factory = context.getBean(SwitchboardGrpcChannelFactory.class);
+		InventoryServiceBlockingStub stub = InventoryServiceGrpc.newBlockingStub(factory.channel("zoned"));
+		// Until the local instance's connection is ready, calls go to the ready one, whatever its zone.
+		org.awaitility.Awaitility.await()
+			.atMost(Duration.ofSeconds(10))
+			.until(() -> stub.withDeadlineAfter(10, TimeUnit.SECONDS)
+				.getItem(ItemRequest.newBuilder().setSku("warm-up").build())
+				.getInstance()
+				.equals("first"));
+		Map<String, Integer> answeredBy = new HashMap<>();
+		for (int i = 0; i < 20; i++) {
+			answeredBy.merge(stub.withDeadlineAfter(10, TimeUnit.SECONDS)
+				.getItem(ItemRequest.newBuilder().setSku("z-" + i).build())
+				.getInstance(), 1, Integer::sum);
+		}
+		assertThat(factory.getBalancer("zoned")).isInstanceOf(ZoneAwareLoadBalancer.class);
+		assertThat(answeredBy).containsOnlyKeys("first");
 	}
 
 	static final class RecordingBalancer implements LoadBalancer {
