@@ -1,8 +1,10 @@
 package dev.switchboard.autoconfigure.channel;
 
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
 import dev.switchboard.core.channel.Message;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Takes the publishes of the channels that go through a transactional outbox: instead of handing a message to
@@ -28,5 +30,23 @@ public interface MessageOutbox {
 	 * @throws IllegalStateException when no transaction is active, naming the channel and the property
 	 */
 	CompletableFuture<Void> store(ChannelSettings settings, Message message);
+
+	/**
+	 * What the outbox holds for a channel, for operators.
+	 * @param channel the channel name
+	 * @return the state, or {@code null} when the channel does not publish through the outbox
+	 */
+	default @Nullable Backlog backlog(String channel) {
+		return null;
+	}
+
+	/**
+	 * The messages of one channel waiting in the outbox, as last counted.
+	 *
+	 * @param pending how many wait
+	 * @param oldestAge how long the oldest of them has waited
+	 */
+	record Backlog(long pending, Duration oldestAge) {
+	}
 
 }

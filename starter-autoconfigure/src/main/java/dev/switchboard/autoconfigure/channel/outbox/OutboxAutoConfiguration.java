@@ -74,9 +74,9 @@ public final class OutboxAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	OutboxWriter outboxWriter(ChannelRegistry registry, DataSource dataSource, JdbcOutboxRepository repository,
-			OutboxScheduler scheduler) {
+			OutboxScheduler scheduler, OutboxBacklog backlog) {
 		return new OutboxWriter(new OutboxChannels(registry.getProperties()), dataSource, repository, scheduler,
-				Clock.systemUTC());
+				Clock.systemUTC(), backlog);
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -8,6 +8,7 @@ import javax.sql.DataSource;
 import dev.switchboard.autoconfigure.channel.ChannelSettings;
 import dev.switchboard.autoconfigure.channel.MessageOutbox;
 import dev.switchboard.core.channel.Message;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
@@ -34,6 +35,8 @@ public class OutboxWriter implements MessageOutbox {
 
 	private final Clock clock;
 
+	private final @Nullable OutboxBacklog backlog;
+
 	/**
 	 * Creates a writer.
 	 * @param channels which channels publish through the outbox
@@ -41,9 +44,11 @@ public class OutboxWriter implements MessageOutbox {
 	 * @param repository the outbox table
 	 * @param relayWakeUp asks the relay to poll now
 	 * @param clock the clock of the created-at column
+	 * @param backlog the counted backlog, reported per channel, or {@code null}
 	 */
 	public OutboxWriter(OutboxChannels channels, DataSource dataSource, JdbcOutboxRepository repository,
-			Runnable relayWakeUp, Clock clock) {
+			Runnable relayWakeUp, Clock clock, @Nullable OutboxBacklog backlog) {
+		this.backlog = backlog;
 		this.channels = channels;
 		this.dataSource = dataSource;
 		this.repository = repository;
@@ -54,6 +59,15 @@ public class OutboxWriter implements MessageOutbox {
 	@Override
 	public boolean isEnabled(String channel) {
 		return this.channels.isEnabled(channel);
+	}
+
+	@Override
+	public @Nullable Backlog backlog(String channel) {
+		OutboxBacklog backlog = this.backlog;
+		if (backlog == null || !isEnabled(channel)) {
+			return null;
+		}
+		return new Backlog(backlog.pending(channel), backlog.oldestAge(channel));
 	}
 
 	@Override

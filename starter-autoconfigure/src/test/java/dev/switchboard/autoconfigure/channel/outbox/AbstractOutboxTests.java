@@ -7,17 +7,21 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
 import javax.sql.DataSource;
 
+import dev.switchboard.autoconfigure.actuate.SwitchboardEndpoint;
 import dev.switchboard.autoconfigure.channel.ChannelAutoConfiguration;
 import dev.switchboard.autoconfigure.channel.ChannelRegistry;
 import dev.switchboard.autoconfigure.channel.EnableChannelClients;
+import dev.switchboard.autoconfigure.channel.MessageOutbox;
 import dev.switchboard.core.annotation.ChannelClient;
 import dev.switchboard.core.annotation.ChannelListener;
 import dev.switchboard.core.annotation.MessageKey;
@@ -193,6 +197,9 @@ abstract class AbstractOutboxTests {
 				placeInTransaction(context, "order-" + (i % 37), i);
 			}
 			DataSource dataSource = context.getBean(DataSource.class);
+			// Acknowledgements that take a little time keep each relay's batch locked while the other one polls.
+			context.getBean(FlakyBinder.class).delay(Duration.ofMillis(2));
+			CyclicBarrier start = new CyclicBarrier(2);
 			ExecutorService threads = Executors.newFixedThreadPool(2);
 			try {
 				List<Future<Integer>> relayed = new ArrayList<>();
@@ -202,6 +209,7 @@ abstract class AbstractOutboxTests {
 							context.getBean(ChannelRegistry.class), 25, new FixedBackOff(10),
 							ObservationRegistry.NOOP, java.time.Clock.systemUTC());
 					relayed.add(threads.submit(() -> {
+						start.await(10, TimeUnit.SECONDS);
 						int total = 0;
 						while (rows(context, "published_at IS NULL") > 0) {
 							total += relay.relayBatch();
@@ -259,6 +267,13 @@ abstract class AbstractOutboxTests {
 			await().atMost(WAIT).untilAsserted(() -> assertThat(
 					meters.get("switchboard.outbox.oldest.age").tag("channel", "orders").gauge().value())
 				.isPositive());
+			SwitchboardEndpoint endpoint = new SwitchboardEndpoint(null, null, null, null,
+					context.getBean(ChannelRegistry.class), null, (name) -> null, (name) -> null,
+					context.getBean(MessageOutbox.class));
+			SwitchboardEndpoint.OutboxDescriptor outbox = endpoint.switchboard().channels().get("orders").outbox();
+			assertThat(outbox).isNotNull();
+			assertThat(outbox.pending()).isEqualTo(3);
+			assertThat(outbox.oldestAgeSeconds()).isPositive();
 		});
 	}
 
@@ -322,8 +337,14 @@ abstract class AbstractOutboxTests {
 
 		private volatile Predicate<Message> failing = (message) -> false;
 
+		private volatile Duration delay = Duration.ZERO;
+
 		void failWhen(Predicate<Message> failing) {
 			this.failing = failing;
+		}
+
+		void delay(Duration delay) {
+			this.delay = delay;
 		}
 
 		@Override
@@ -337,7 +358,12 @@ abstract class AbstractOutboxTests {
 				return CompletableFuture
 					.failedFuture(new MessageNotPublishedException("broker refused the message", message.getId(), null));
 			}
-			return this.delegate.send(destination, message, timeout);
+			if (this.delay.isZero()) {
+				return this.delegate.send(destination, message, timeout);
+			}
+			return CompletableFuture.runAsync(() -> {
+			}, CompletableFuture.delayedExecutor(this.delay.toNanos(), TimeUnit.NANOSECONDS))
+				.thenCompose((ignored) -> this.delegate.send(destination, message, timeout));
 		}
 
 		@Override
