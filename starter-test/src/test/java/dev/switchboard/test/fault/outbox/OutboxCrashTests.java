@@ -50,7 +50,7 @@ class OutboxCrashTests {
 
 	private static final String DATABASE = "switchboard_outbox_crash";
 
-	private static final String JDBC_URL = "jdbc:postgresql://127.0.0.1:5432/" + DATABASE;
+	static final String JDBC_URL = "jdbc:postgresql://127.0.0.1:5432/" + DATABASE;
 
 	private static final int ORDERS = 60;
 
