@@ -124,7 +124,7 @@ public class OutboxRelay {
 			for (List<OutboxRecord> sequence : sequences) {
 				chains.add(publishInOrder(sequence, 0, acknowledged, failed));
 			}
-			awaitAll(chains);
+			awaitAll(chains, bound(sequences));
 			Instant now = this.clock.instant();
 			List<Long> ids = new ArrayList<>(acknowledged);
 			Collections.sort(ids);
@@ -185,10 +185,33 @@ public class OutboxRelay {
 		});
 	}
 
-	private void awaitAll(List<CompletableFuture<Void>> chains) {
-		// Each binder completes every publish by its deadline; a sequence takes at most one deadline per row. The
-		// bound guards the locks this transaction holds against a binder that breaks that promise.
-		long boundMillis = ChannelBinder.DEFAULT_PUBLISH_TIMEOUT.toMillis() * (this.batchSize + 1L);
+	/**
+	 * How long a batch may take: each binder completes every publish by its channel's deadline, and a sequence
+	 * publishes its rows one after another. The bound guards the locks the batch holds against a binder that
+	 * breaks that promise.
+	 */
+	private long bound(List<List<OutboxRecord>> sequences) {
+		long longest = 0;
+		for (List<OutboxRecord> sequence : sequences) {
+			long total = 0;
+			for (OutboxRecord row : sequence) {
+				total += timeout(row.channel()).toMillis();
+			}
+			longest = Math.max(longest, total);
+		}
+		return longest + 1000;
+	}
+
+	private Duration timeout(String channel) {
+		try {
+			return this.channels.getSettings(channel).requestTimeout();
+		}
+		catch (RuntimeException ex) {
+			return ChannelBinder.DEFAULT_PUBLISH_TIMEOUT;
+		}
+	}
+
+	private void awaitAll(List<CompletableFuture<Void>> chains, long boundMillis) {
 		try {
 			CompletableFuture.allOf(chains.toArray(CompletableFuture[]::new)).get(boundMillis, TimeUnit.MILLISECONDS);
 		}
