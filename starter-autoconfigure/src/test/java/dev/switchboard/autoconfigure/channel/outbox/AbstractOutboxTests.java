@@ -37,6 +37,8 @@ import dev.switchboard.core.channel.MessageNotPublishedException;
 import dev.switchboard.core.channel.Subscription;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
+import io.micrometer.observation.tck.TestObservationRegistry;
+import io.micrometer.observation.tck.TestObservationRegistryAssert;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -107,21 +109,30 @@ abstract class AbstractOutboxTests {
 
 	@Test
 	void commitPublishesAfterCommitWithoutWaitingForThePoll() {
-		contextRunner().withPropertyValues("switchboard.outbox.relay.poll-interval=1h").run((context) -> {
-			clean(context);
-			OrderListener listener = context.getBean(OrderListener.class);
-			placeInTransaction(context, "order-1", 1);
-			// The poll interval is an hour: only the commit's wake-up can have sent it.
-			await().atMost(WAIT).untilAsserted(() -> assertThat(listener.received).hasSize(1));
-			MessageContext received = listener.received.get(0);
-			assertThat(received.getKey()).isEqualTo("order-1");
-			assertThat(received.getHeader(Message.TYPE_HEADER)).isEqualTo(OrderPlaced.class.getName());
-			await().atMost(WAIT).until(() -> rows(context, "published_at IS NOT NULL") == 1);
-			assertThat(rows(context, "published_at IS NULL")).isZero();
-			String storedId = new JdbcTemplate(context.getBean(DataSource.class))
-				.queryForObject("SELECT message_id FROM " + JdbcOutboxRepository.TABLE, String.class);
-			assertThat(received.getMessageId()).isEqualTo(storedId);
-		});
+		TestObservationRegistry observations = TestObservationRegistry.create();
+		contextRunner().withPropertyValues("switchboard.outbox.relay.poll-interval=1h")
+			.withBean(ObservationRegistry.class, () -> observations)
+			.run((context) -> {
+				clean(context);
+				OrderListener listener = context.getBean(OrderListener.class);
+				placeInTransaction(context, "order-1", 1);
+				// The poll interval is an hour: only the commit's wake-up can have sent it.
+				await().atMost(WAIT).untilAsserted(() -> assertThat(listener.received).hasSize(1));
+				MessageContext received = listener.received.get(0);
+				assertThat(received.getKey()).isEqualTo("order-1");
+				assertThat(received.getHeader(Message.TYPE_HEADER)).isEqualTo(OrderPlaced.class.getName());
+				await().atMost(WAIT).until(() -> rows(context, "published_at IS NOT NULL") == 1);
+				assertThat(rows(context, "published_at IS NULL")).isZero();
+				String storedId = new JdbcTemplate(context.getBean(DataSource.class))
+					.queryForObject("SELECT message_id FROM " + JdbcOutboxRepository.TABLE, String.class);
+				assertThat(received.getMessageId()).isEqualTo(storedId);
+				TestObservationRegistryAssert.assertThat(observations)
+					.hasObservationWithNameEqualTo("switchboard.outbox.relay")
+					.that()
+					.hasLowCardinalityKeyValue("channel", "orders")
+					.hasLowCardinalityKeyValue("outcome", "SUCCESS")
+					.hasBeenStopped();
+			});
 	}
 
 	@Test
