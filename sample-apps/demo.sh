@@ -3,8 +3,9 @@
 #   registry      a Eureka server                      (sample-apps/registry)
 #   broker        a real Kafka broker, embedded         (sample-apps/broker)
 #   inventory x2  REST + gRPC (StockApi exported)       (sample-apps/inventory-service)
-#   order         stock checks over gRPC, item reads and reservations over REST, publishes OrderPlaced on
-#                 channel "orders" (binder kafka)        (sample-apps/order-service)
+#   order         stock checks over gRPC, item reads and reservations over REST, stores the order (embedded H2)
+#                 and publishes OrderPlaced on channel "orders" (binder kafka) in one transaction, through the
+#                 transactional outbox                  (sample-apps/order-service)
 #   notification  @ChannelListener("orders"), counts events (sample-apps/notification-service)
 # Every service finds the others through Eureka. The demo places a stream of orders, kills one inventory
 # instance half way, prints a summary and stops everything it started. Exit status 0 only if both inventory

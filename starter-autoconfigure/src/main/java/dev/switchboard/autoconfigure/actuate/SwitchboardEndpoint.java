@@ -15,6 +15,7 @@ import org.jspecify.annotations.Nullable;
 import dev.switchboard.autoconfigure.channel.ChannelListenerRegistry;
 import dev.switchboard.autoconfigure.channel.ChannelRegistry;
 import dev.switchboard.autoconfigure.channel.ChannelSettings;
+import dev.switchboard.autoconfigure.channel.MessageOutbox;
 import dev.switchboard.autoconfigure.client.ClientBalancers;
 import dev.switchboard.autoconfigure.client.ClientSettings;
 import dev.switchboard.autoconfigure.client.ClientStatistics;
@@ -63,6 +64,8 @@ public class SwitchboardEndpoint {
 
 	private final Function<String, @Nullable LoadBalancer> grpcBalancers;
 
+	private final @Nullable MessageOutbox outbox;
+
 	/**
 	 * Creates the endpoint; each part is optional, and missing parts are reported empty.
 	 * @param clientProperties the client properties
@@ -79,6 +82,28 @@ public class SwitchboardEndpoint {
 			@Nullable ServiceDiscovery discovery, @Nullable ChannelRegistry channelRegistry,
 			@Nullable ChannelListenerRegistry listenerRegistry, Function<String, @Nullable String> circuitBreakerStates,
 			Function<String, @Nullable LoadBalancer> grpcBalancers) {
+		this(clientProperties, clientRegistry, runtimes, discovery, channelRegistry, listenerRegistry,
+				circuitBreakerStates, grpcBalancers, null);
+	}
+
+	/**
+	 * Creates the endpoint with the transactional outbox's state per channel.
+	 * @param clientProperties the client properties
+	 * @param clientRegistry the registered service clients
+	 * @param runtimes the runtimes of REST clients
+	 * @param discovery the discovery view
+	 * @param channelRegistry the channels
+	 * @param listenerRegistry the listener subscriptions
+	 * @param circuitBreakerStates the state of a client's circuit breaker, or {@code null} if it has none
+	 * @param grpcBalancers the balancer of a gRPC client's channel, or {@code null} if it has none yet
+	 * @param outbox the transactional outbox, or {@code null} when the application has none
+	 */
+	public SwitchboardEndpoint(@Nullable ServiceClientProperties clientProperties,
+			@Nullable ServiceClientRegistry clientRegistry, @Nullable ServiceClientRuntimes runtimes,
+			@Nullable ServiceDiscovery discovery, @Nullable ChannelRegistry channelRegistry,
+			@Nullable ChannelListenerRegistry listenerRegistry, Function<String, @Nullable String> circuitBreakerStates,
+			Function<String, @Nullable LoadBalancer> grpcBalancers, @Nullable MessageOutbox outbox) {
+		this.outbox = outbox;
 		this.clientProperties = clientProperties;
 		this.clientRegistry = clientRegistry;
 		this.runtimes = runtimes;
@@ -174,9 +199,15 @@ public class SwitchboardEndpoint {
 			channels.put(name, new ChannelDescriptor(settings.binder().id(), settings.destination().name(),
 					settings.group(), listenerGroups, (deadLetter != null) ? deadLetter.name() : null,
 					(deadLetter != null) ? deadLetterCount(settings, deadLetter) : null,
-					this.channelRegistry.getBinder(settings).pendingPublishes()));
+					this.channelRegistry.getBinder(settings).pendingPublishes(), outbox(name)));
 		});
 		return channels;
+	}
+
+	private @Nullable OutboxDescriptor outbox(String channel) {
+		MessageOutbox.Backlog backlog = (this.outbox != null) ? this.outbox.backlog(channel) : null;
+		return (backlog != null) ? new OutboxDescriptor(backlog.pending(), backlog.oldestAge().toMillis() / 1000.0)
+				: null;
 	}
 
 	private @Nullable Long deadLetterCount(ChannelSettings settings, ChannelDestination deadLetter) {
@@ -288,9 +319,21 @@ public class SwitchboardEndpoint {
 	 * @param deadLetterCount messages in the dead-letter destination, or {@code null} when the binder cannot tell
 	 * @param pendingPublishes publishes the channel's binder holds now (all its channels together), or {@code null}
 	 * when it holds none by design
+	 * @param outbox the messages waiting in the transactional outbox, or {@code null} when the channel does not
+	 * publish through it
 	 */
 	public record ChannelDescriptor(String binder, String destination, String group, Set<String> listenerGroups,
-			@Nullable String deadLetterDestination, @Nullable Long deadLetterCount, @Nullable Integer pendingPublishes) {
+			@Nullable String deadLetterDestination, @Nullable Long deadLetterCount, @Nullable Integer pendingPublishes,
+			@Nullable OutboxDescriptor outbox) {
+	}
+
+	/**
+	 * The transactional outbox of one channel, as last counted.
+	 *
+	 * @param pending messages waiting to be relayed
+	 * @param oldestAgeSeconds how long the oldest of them has waited
+	 */
+	public record OutboxDescriptor(long pending, double oldestAgeSeconds) {
 	}
 
 	/**
