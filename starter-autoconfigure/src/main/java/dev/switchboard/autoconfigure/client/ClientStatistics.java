@@ -1,7 +1,9 @@
 package dev.switchboard.autoconfigure.client;
 
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 
@@ -41,7 +43,7 @@ public final class ClientStatistics implements CallListener {
 
 	private final Map<String, LongAdder> ejections = new ConcurrentHashMap<>();
 
-	private volatile @Nullable Consumer<InstanceOutcome> seriesListener;
+	private final List<Consumer<InstanceOutcome>> seriesListeners = new CopyOnWriteArrayList<>();
 
 	/** Records a call (however many attempts it takes). */
 	public void call() {
@@ -107,11 +109,7 @@ public final class ClientStatistics implements CallListener {
 		InstanceOutcome key = new InstanceOutcome(instance, outcome);
 		LongAdder counter = this.attemptsByOutcome.get(key);
 		if (counter == null) {
-			counter = this.attemptsByOutcome.computeIfAbsent(key, (k) -> new LongAdder());
-			Consumer<InstanceOutcome> listener = this.seriesListener;
-			if (listener != null) {
-				listener.accept(key);
-			}
+			counter = newSeries(this.attemptsByOutcome, key, key);
 		}
 		counter.increment();
 	}
@@ -136,13 +134,21 @@ public final class ClientStatistics implements CallListener {
 		String key = LoadBalancer.key(instance);
 		LongAdder counter = this.ejections.get(key);
 		if (counter == null) {
-			counter = this.ejections.computeIfAbsent(key, (k) -> new LongAdder());
-			Consumer<InstanceOutcome> listener = this.seriesListener;
-			if (listener != null) {
-				listener.accept(new InstanceOutcome(key, null));
-			}
+			counter = newSeries(this.ejections, key, new InstanceOutcome(key, null));
 		}
 		counter.increment();
+	}
+
+	private <K> LongAdder newSeries(Map<K, LongAdder> counters, K key, InstanceOutcome series) {
+		boolean[] created = new boolean[1];
+		LongAdder counter = counters.computeIfAbsent(key, (k) -> {
+			created[0] = true;
+			return new LongAdder();
+		});
+		if (created[0]) {
+			this.seriesListeners.forEach((listener) -> listener.accept(series));
+		}
+		return counter;
 	}
 
 	/**
@@ -235,7 +241,7 @@ public final class ClientStatistics implements CallListener {
 	 * @param listener the listener
 	 */
 	public synchronized void onNewSeries(Consumer<InstanceOutcome> listener) {
-		this.seriesListener = listener;
+		this.seriesListeners.add(listener);
 		this.attemptsByOutcome.keySet().forEach(listener);
 		this.ejections.keySet().forEach((instance) -> listener.accept(new InstanceOutcome(instance, null)));
 	}
