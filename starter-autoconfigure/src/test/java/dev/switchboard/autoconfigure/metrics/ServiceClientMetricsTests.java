@@ -7,6 +7,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -105,6 +107,16 @@ class ServiceClientMetricsTests {
 
 		// The actuator endpoint reads the same counters.
 		assertThat(get("/actuator/switchboard")).contains("\"retries\":1");
+
+		// Every series the Grafana dashboard queries exists under that name.
+		String dashboard = Files.readString(Path.of("../docs/grafana/switchboard-calls.json"));
+		Matcher names = Pattern.compile("switchboard_call_[a-z_]+").matcher(dashboard);
+		int queried = 0;
+		while (names.find()) {
+			queried++;
+			assertThat(prometheus).as("dashboard series %s", names.group()).contains(names.group() + "{");
+		}
+		assertThat(queried).isGreaterThan(10);
 	}
 
 	private static double sample(String scrape, String name, String labels) {

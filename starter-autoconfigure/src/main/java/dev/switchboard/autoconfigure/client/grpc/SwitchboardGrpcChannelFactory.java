@@ -142,6 +142,16 @@ public class SwitchboardGrpcChannelFactory<T extends ManagedChannelBuilder<T>> e
 	}
 
 	/**
+	 * Makes a client's channel use the balancer of its runtime, so stubs and interface calls of one client feed
+	 * and read one balancer. Effective only before the channel is created.
+	 * @param clientName the client name
+	 * @param balancer the runtime's balancer
+	 */
+	void shareBalancer(String clientName, LoadBalancer balancer) {
+		this.balancers.putIfAbsent(clientName, balancer);
+	}
+
+	/**
 	 * The balancer of a client's channel.
 	 * @param clientName the client name
 	 * @return the balancer, or {@code null} if the client has no channel yet
