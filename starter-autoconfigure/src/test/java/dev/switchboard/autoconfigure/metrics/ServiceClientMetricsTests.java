@@ -61,7 +61,8 @@ class ServiceClientMetricsTests {
 					"switchboard.discovery.static.services.items[0]=http://127.0.0.1:" + deadPort,
 					"switchboard.discovery.static.services.items[1]=http://127.0.0.1:" + port,
 					"switchboard.clients.items.load-balancer=round-robin", "switchboard.clients.items.retry.backoff=5ms",
-					"switchboard.clients.items.outlier.consecutive-failures=1")
+					"switchboard.clients.items.outlier.consecutive-failures=1",
+					"switchboard.clients.scored.service-id=items", "switchboard.clients.scored.outlier.enabled=false")
 			.run();
 	}
 
@@ -108,7 +109,9 @@ class ServiceClientMetricsTests {
 		// The actuator endpoint reads the same counters.
 		assertThat(get("/actuator/switchboard")).contains("\"retries\":1");
 
-		// Every series the Grafana dashboard queries exists under that name.
+		// Every series the Grafana dashboard queries exists under that name (the p2c-ewma gauges too).
+		context.getBean(ScoredClient.class).item("sku");
+		prometheus = get("/actuator/prometheus");
 		String dashboard = Files.readString(Path.of("../docs/grafana/switchboard-calls.json"));
 		Matcher names = Pattern.compile("switchboard_call_[a-z_]+").matcher(dashboard);
 		int queried = 0;
@@ -143,6 +146,15 @@ class ServiceClientMetricsTests {
 	@ServiceClient("items")
 	@HttpExchange("/items")
 	interface ItemsClient {
+
+		@GetExchange("/{sku}")
+		String item(@PathVariable String sku);
+
+	}
+
+	@ServiceClient("scored")
+	@HttpExchange("/items")
+	interface ScoredClient {
 
 		@GetExchange("/{sku}")
 		String item(@PathVariable String sku);
