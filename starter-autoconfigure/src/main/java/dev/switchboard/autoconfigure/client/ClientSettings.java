@@ -24,13 +24,15 @@ import org.jspecify.annotations.Nullable;
  * @param protocol the protocol of the calls
  * @param tlsBundle the SSL bundle securing the calls, or {@code null} for plaintext
  * @param grpcPort the gRPC port of instances that publish none, or {@code null} for the instance's port
+ * @param grpcIdempotentMethods generated-stub methods retried after their request was sent, besides those whose
+ * proto declares an idempotency level
  * @author Switchboard
  */
 public record ClientSettings(String name, String serviceId, @Nullable URI url, LoadBalancerType loadBalancer,
 		@Nullable Duration connectTimeout, @Nullable Duration readTimeout, RetrySettings retry,
 		OutlierSettings outlier, HedgeSettings hedge, ResilienceSettings resilience,
 		Map<String, MethodSettings> methods, ClientProtocol protocol, @Nullable String tlsBundle,
-		@Nullable Integer grpcPort) {
+		@Nullable Integer grpcPort, List<String> grpcIdempotentMethods) {
 
 	/**
 	 * Retry settings.

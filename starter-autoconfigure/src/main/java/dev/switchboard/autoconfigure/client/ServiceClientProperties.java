@@ -108,7 +108,8 @@ public class ServiceClientProperties {
 						resilience.pick((r) -> r.bulkhead, false), resilience.pick((r) -> r.rateLimiter, false),
 						resilience.pick((r) -> r.timeLimiter, false)),
 				Collections.unmodifiableMap(methods), client.pick((c) -> c.protocol, ClientProtocol.REST),
-				client.pick((c) -> c.tls.bundle, null), client.pick((c) -> c.grpc.port, null));
+				client.pick((c) -> c.tls.bundle, null), client.pick((c) -> c.grpc.port, null),
+				client.pick((c) -> c.grpc.idempotentMethods, List.of()));
 	}
 
 	/** Field-by-field inheritance: the client's own value, else the default, else the built-in value. */
@@ -241,7 +242,7 @@ public class ServiceClientProperties {
 			this.methods = (methods != null) ? Collections.unmodifiableMap(new LinkedHashMap<>(methods)) : Map.of();
 			this.protocol = protocol;
 			this.tls = (tls != null) ? tls : new Tls(null);
-			this.grpc = (grpc != null) ? grpc : new Grpc(null);
+			this.grpc = (grpc != null) ? grpc : new Grpc(null, null);
 			this.parsedUrl = parsedUrl;
 		}
 
@@ -943,11 +944,27 @@ public class ServiceClientProperties {
 		private final @Nullable Integer port;
 
 		/**
+		 * Full names ('package.Service/Method') or bare names of generated-stub methods that may be retried after
+		 * their request was sent, besides those whose proto declares an idempotency_level. Unset means only those.
+		 */
+		private final @Nullable List<String> idempotentMethods;
+
+		/**
 		 * Creates the gRPC settings.
 		 * @param port the fallback gRPC port, or {@code null} to inherit
+		 * @param idempotentMethods stub methods retried after sending, or {@code null} to inherit
 		 */
-		public Grpc(@Nullable Integer port) {
+		public Grpc(@Nullable Integer port, @Nullable List<String> idempotentMethods) {
 			this.port = port;
+			this.idempotentMethods = (idempotentMethods != null) ? List.copyOf(idempotentMethods) : null;
+		}
+
+		/**
+		 * Generated-stub methods retried after their request was sent.
+		 * @return the method names, or {@code null} to inherit
+		 */
+		public @Nullable List<String> getIdempotentMethods() {
+			return this.idempotentMethods;
 		}
 
 		/**

@@ -162,25 +162,38 @@ public final class CallExecution<R> {
 	}
 
 	private Attempt<R> completed(ServiceInstance chosen, long start, Attempt<R> attempt, @Nullable Object token) {
+		record(this.policy, chosen, start, attempt, token);
+		return attempt;
+	}
+
+	/**
+	 * Reports an ended attempt to the balancer, the outlier detector, the latency tracker and the listener.
+	 * @param policy the policy
+	 * @param chosen the instance the policy chose (whose in-flight count the balancer raised)
+	 * @param start when the attempt started, on the {@link System#nanoTime()} clock
+	 * @param attempt how it ended
+	 * @param token what the listener returned when it started
+	 */
+	static void record(CallPolicy policy, ServiceInstance chosen, long start, Attempt<?> attempt,
+			@Nullable Object token) {
 		long latency = System.nanoTime() - start;
 		CallOutcome outcome = attempt.callOutcome();
-		this.policy.balancer().onComplete(chosen, latency, outcome);
-		OutlierDetector outliers = this.policy.outliers();
+		policy.balancer().onComplete(chosen, latency, outcome);
+		OutlierDetector outliers = policy.outliers();
 		if (outliers != null && outcome != CallOutcome.CANCELLED) {
 			ServiceInstance instance = attempt.instance();
 			// Only failures can eject: successes skip the look-up.
 			boolean wasEjected = outcome.isInstanceFailure() && outliers.isEjected(instance);
 			outliers.record(instance, outcome);
 			if (outcome.isInstanceFailure() && !wasEjected && outliers.isEjected(instance)) {
-				this.policy.listener().ejected(instance, outcome);
+				policy.listener().ejected(instance, outcome);
 			}
 		}
-		LatencyTracker latencies = this.policy.latencies();
+		LatencyTracker latencies = policy.latencies();
 		if (latencies != null && (outcome == CallOutcome.SUCCESS || outcome == CallOutcome.CLIENT_ERROR)) {
 			latencies.record(latency);
 		}
-		this.policy.listener().attemptEnded(attempt, latency, token);
-		return attempt;
+		policy.listener().attemptEnded(attempt, latency, token);
 	}
 
 	private void discard(Attempt<R> attempt) {

@@ -119,24 +119,9 @@ final class GrpcServiceClientInvocationHandler implements InvocationHandler {
 			return Attempt.response(actual(chosen, instance), new Reply(value), CallOutcome.SUCCESS, false);
 		}
 		catch (StatusRuntimeException ex) {
-			ServiceInstance actual = actual(chosen, instance);
 			Integer httpStatus = GrpcHttpStatus.fromTrailers(ex.getTrailers());
-			Status.Code code = ex.getStatus().getCode();
-			RestClientException failure = translate(call, ex, httpStatus, chosen.get());
-			CallOutcome outcome = GrpcCallOutcomes.classify(ex.getStatus(), sent.get(), httpStatus);
-			if (httpStatus != null) {
-				// An HTTP status from an exported interface method: retried as REST would retry it.
-				return Attempt.errorResponse(actual, failure, outcome,
-						this.runtime.getSettings().retry().statuses().contains(httpStatus));
-			}
-			if (!sent.get() && (code == Status.Code.UNAVAILABLE || code == Status.Code.DEADLINE_EXCEEDED)) {
-				return Attempt.notSent(actual, failure);
-			}
-			return switch (code) {
-				case UNAVAILABLE, DEADLINE_EXCEEDED -> Attempt.failedAfterSend(actual, failure, outcome);
-				case CANCELLED -> Attempt.finalFailure(actual, failure, CallOutcome.CANCELLED);
-				default -> Attempt.errorResponse(actual, failure, outcome, false);
-			};
+			return GrpcCallOutcomes.failedAttempt(actual(chosen, instance), ex.getStatus(), sent.get(), httpStatus,
+					translate(call, ex, httpStatus, chosen.get()), this.runtime.getSettings().retry().statuses());
 		}
 	}
 
