@@ -13,6 +13,7 @@ import io.grpc.ClientInterceptor;
 import io.grpc.MethodDescriptor;
 
 import dev.switchboard.autoconfigure.client.ServiceClientRuntime;
+import dev.switchboard.autoconfigure.observation.SwitchboardObservations;
 import dev.switchboard.core.call.CallPlan;
 import dev.switchboard.core.discovery.ServiceDiscovery;
 
@@ -26,7 +27,9 @@ import org.springframework.cloud.client.ServiceInstance;
  * proto declares {@code option idempotency_level = IDEMPOTENT} or {@code NO_SIDE_EFFECTS}
  * ({@link MethodDescriptor#isIdempotent()}, {@link MethodDescriptor#isSafe()}) or when
  * {@code switchboard.clients.<name>.grpc.idempotent-methods} lists it; a request that never left is retried for
- * every method. Streaming calls, and calls an interface client already pinned, pass through.
+ * every method. Each attempt is observed as {@code switchboard.client.attempts}, a child of the call's
+ * {@code switchboard.client.calls} observation. Streaming calls, and calls an interface client already pinned,
+ * pass through.
  *
  * @author Switchboard
  */
@@ -38,9 +41,13 @@ final class CallPolicyInterceptor implements ClientInterceptor {
 
 	private final Set<String> idempotentMethods;
 
-	CallPolicyInterceptor(ServiceClientRuntime runtime, ServiceDiscovery discovery) {
+	private final SwitchboardObservations observations;
+
+	CallPolicyInterceptor(ServiceClientRuntime runtime, ServiceDiscovery discovery,
+			SwitchboardObservations observations) {
 		this.runtime = runtime;
 		this.discovery = discovery;
+		this.observations = observations;
 		this.idempotentMethods = Set.copyOf(runtime.getSettings().grpcIdempotentMethods());
 	}
 
@@ -62,7 +69,7 @@ final class CallPolicyInterceptor implements ClientInterceptor {
 			return next.newCall(method, callOptions);
 		}
 		CallPlan plan = new CallPlan(idempotent(method), false, Duration.ZERO);
-		return new PolicyUnaryCall<>(next, method, callOptions, this.runtime, plan, instances);
+		return new PolicyUnaryCall<>(next, method, callOptions, this.runtime, plan, instances, this.observations);
 	}
 
 	private boolean idempotent(MethodDescriptor<?, ?> method) {

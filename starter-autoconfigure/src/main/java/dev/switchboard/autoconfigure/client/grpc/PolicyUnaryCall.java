@@ -13,11 +13,15 @@ import io.grpc.ClientCall;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
+import io.micrometer.observation.Observation;
 import org.jspecify.annotations.Nullable;
 
 import dev.switchboard.autoconfigure.client.ServiceClientRuntime;
 import dev.switchboard.autoconfigure.grpc.internal.GrpcHttpStatus;
+import dev.switchboard.autoconfigure.observation.ServiceCallObservationContext;
+import dev.switchboard.autoconfigure.observation.SwitchboardObservations;
 import dev.switchboard.core.balancer.CallOutcome;
+import dev.switchboard.core.balancer.LoadBalancer;
 import dev.switchboard.core.call.Attempt;
 import dev.switchboard.core.call.CallAttempts;
 import dev.switchboard.core.call.CallPlan;
@@ -46,6 +50,11 @@ final class PolicyUnaryCall<Q, R> extends ClientCall<Q, R> {
 
 	private final CallAttempts attempts;
 
+	private final SwitchboardObservations observations;
+
+	/** The call's observation, the parent of the attempts'. */
+	private @Nullable Observation callObservation;
+
 	private @Nullable Listener<R> listener;
 
 	private @Nullable Metadata headers;
@@ -67,8 +76,9 @@ final class PolicyUnaryCall<Q, R> extends ClientCall<Q, R> {
 	private boolean cancelled;
 
 	PolicyUnaryCall(Channel next, MethodDescriptor<Q, R> method, CallOptions options, ServiceClientRuntime runtime,
-			CallPlan plan, List<ServiceInstance> instances) {
+			CallPlan plan, List<ServiceInstance> instances, SwitchboardObservations observations) {
 		this.next = next;
+		this.observations = observations;
 		this.method = method;
 		this.options = options;
 		this.runtime = runtime;
@@ -79,6 +89,10 @@ final class PolicyUnaryCall<Q, R> extends ClientCall<Q, R> {
 	public void start(Listener<R> responseListener, Metadata headers) {
 		this.listener = responseListener;
 		this.headers = headers;
+		if (this.observations.isEnabled()) {
+			// Started inside the scope of the call's observation (ServiceCallObservationInterceptor).
+			this.callObservation = this.observations.getRegistry().getCurrentObservation();
+		}
 	}
 
 	@Override
@@ -168,7 +182,7 @@ final class PolicyUnaryCall<Q, R> extends ClientCall<Q, R> {
 		if (this.headers != null) {
 			attemptHeaders.merge(this.headers);
 		}
-		call.start(new AttemptListener(instance, sent, holder), attemptHeaders);
+		call.start(new AttemptListener(instance, sent, holder, observeAttempt(instance)), attemptHeaders);
 		if (requested > 0) {
 			call.request(requested);
 		}
@@ -176,6 +190,18 @@ final class PolicyUnaryCall<Q, R> extends ClientCall<Q, R> {
 			call.sendMessage(this.message);
 		}
 		call.halfClose();
+	}
+
+	private @Nullable Observation observeAttempt(ServiceInstance instance) {
+		if (!this.observations.isEnabled()) {
+			return null;
+		}
+		String name = this.method.getBareMethodName();
+		ServiceCallObservationContext context = new ServiceCallObservationContext(
+				this.runtime.getSettings().name(), (name != null) ? name : this.method.getFullMethodName(), "grpc",
+				this.attempts.number());
+		context.setInstance(LoadBalancer.key(instance));
+		return this.observations.attempt(context, this.callObservation).start();
 	}
 
 	/**
@@ -189,14 +215,18 @@ final class PolicyUnaryCall<Q, R> extends ClientCall<Q, R> {
 
 		private final AtomicReference<@Nullable ServiceInstance> chosen;
 
+		private final @Nullable Observation observation;
+
 		private @Nullable Metadata responseHeaders;
 
 		private @Nullable R response;
 
-		AttemptListener(ServiceInstance instance, AtomicBoolean sent, AtomicReference<@Nullable ServiceInstance> chosen) {
+		AttemptListener(ServiceInstance instance, AtomicBoolean sent, AtomicReference<@Nullable ServiceInstance> chosen,
+				@Nullable Observation observation) {
 			this.instance = instance;
 			this.sent = sent;
 			this.chosen = chosen;
+			this.observation = observation;
 		}
 
 		@Override
@@ -217,6 +247,15 @@ final class PolicyUnaryCall<Q, R> extends ClientCall<Q, R> {
 					: GrpcCallOutcomes.failedAttempt(actual, status, this.sent.get(),
 							GrpcHttpStatus.fromTrailers(trailers), status.asRuntimeException(trailers),
 							PolicyUnaryCall.this.runtime.getSettings().retry().statuses());
+			if (this.observation != null) {
+				ServiceCallObservationContext context = (ServiceCallObservationContext) this.observation.getContext();
+				context.setInstance(LoadBalancer.key(actual));
+				context.setOutcome(attempt.callOutcome().name());
+				if (!status.isOk()) {
+					this.observation.error(status.asRuntimeException(trailers));
+				}
+				this.observation.stop();
+			}
 			long wait;
 			synchronized (PolicyUnaryCall.this) {
 				PolicyUnaryCall.this.current = null;

@@ -199,7 +199,7 @@ public class SwitchboardGrpcChannelFactory<T extends ManagedChannelBuilder<T>> e
 			if (runtime != null) {
 				// Inside header propagation and the observation: those run once per call, on the caller's thread;
 				// the policy's attempts copy the headers they added.
-				builder.intercept(new CallPolicyInterceptor(runtime, this.discovery));
+				builder.intercept(new CallPolicyInterceptor(runtime, this.discovery, this.observations));
 			}
 			if (this.propagatedHeaders.isEnabled()) {
 				builder.intercept(new HeaderPropagationGrpcInterceptor(this.propagatedHeaders));

@@ -11,6 +11,8 @@ import io.grpc.Channel;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.micrometer.observation.tck.TestObservationRegistry;
+import io.micrometer.observation.tck.TestObservationRegistryAssert;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -166,6 +168,13 @@ class GrpcStubClientTests {
 		// Each of those was retried on the other instance, and two in a row ejected it.
 		assertThat(statistics.getRetries()).isEqualTo(failed);
 		assertThat(statistics.getEjections(firstKey)).isOne();
+		// Every attempt was observed, the failed ones on the first instance with their outcome.
+		TestObservationRegistry observations = context.getBean(TestObservationRegistry.class);
+		TestObservationRegistryAssert.assertThat(observations)
+			.hasAnObservation((observation) -> observation.hasNameEqualTo("switchboard.client.attempts")
+				.hasLowCardinalityKeyValue("client", "policy")
+				.hasLowCardinalityKeyValue("outcome", "IO_FAILURE")
+				.hasHighCardinalityKeyValue("instance", firstKey));
 	}
 
 	@Test
@@ -328,6 +337,13 @@ class GrpcStubClientTests {
 	@SpringBootConfiguration
 	@EnableAutoConfiguration
 	static class TestApplication {
+
+		@Bean
+		TestObservationRegistry observationRegistry() {
+			return TestObservationRegistry.builder()
+				.validateObservationsWithTheSameNameHavingTheSameSetOfLowCardinalityKeys(false)
+				.build();
+		}
 
 		@Bean
 		Stubs stubs(@GrpcClient("inventory") InventoryServiceBlockingStub blocking,
