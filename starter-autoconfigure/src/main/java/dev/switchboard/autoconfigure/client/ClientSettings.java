@@ -24,6 +24,8 @@ import org.jspecify.annotations.Nullable;
  * @param protocol the protocol of the calls
  * @param tlsBundle the SSL bundle securing the calls, or {@code null} for plaintext
  * @param grpcPort the gRPC port of instances that publish none, or {@code null} for the instance's port
+ * @param grpcIdempotentMethods generated-stub methods retried after their request was sent, besides those whose
+ * proto declares an idempotency level
  * @param zoneAffinity the preference for instances in the application's own zone
  * @author Switchboard
  */
@@ -31,7 +33,7 @@ public record ClientSettings(String name, String serviceId, @Nullable URI url, L
 		@Nullable Duration connectTimeout, @Nullable Duration readTimeout, RetrySettings retry,
 		OutlierSettings outlier, HedgeSettings hedge, ResilienceSettings resilience,
 		Map<String, MethodSettings> methods, ClientProtocol protocol, @Nullable String tlsBundle,
-		@Nullable Integer grpcPort, ZoneAffinitySettings zoneAffinity) {
+		@Nullable Integer grpcPort, List<String> grpcIdempotentMethods, ZoneAffinitySettings zoneAffinity) {
 
 	/**
 	 * Preference for instances in the application's own zone.

@@ -111,6 +111,7 @@ public class ServiceClientProperties {
 						resilience.pick((r) -> r.timeLimiter, false)),
 				Collections.unmodifiableMap(methods), client.pick((c) -> c.protocol, ClientProtocol.REST),
 				client.pick((c) -> c.tls.bundle, null), client.pick((c) -> c.grpc.port, null),
+				client.pick((c) -> c.grpc.idempotentMethods, List.of()),
 				new ZoneAffinitySettings(zone.pick((z) -> z.enabled, true),
 						zone.pick((z) -> z.minInstances, ZoneAffinitySettings.DEFAULT_MIN_INSTANCES),
 						zone.pick((z) -> z.minHealthyPercent, ZoneAffinitySettings.DEFAULT_MIN_HEALTHY_PERCENT)));
@@ -254,7 +255,7 @@ public class ServiceClientProperties {
 			this.methods = (methods != null) ? Collections.unmodifiableMap(new LinkedHashMap<>(methods)) : Map.of();
 			this.protocol = protocol;
 			this.tls = (tls != null) ? tls : new Tls(null);
-			this.grpc = (grpc != null) ? grpc : new Grpc(null);
+			this.grpc = (grpc != null) ? grpc : new Grpc(null, null);
 			this.zoneAffinity = (zoneAffinity != null) ? zoneAffinity : new ZoneAffinity(null, null, null);
 			this.parsedUrl = parsedUrl;
 		}
@@ -1037,11 +1038,27 @@ public class ServiceClientProperties {
 		private final @Nullable Integer port;
 
 		/**
+		 * Full names ('package.Service/Method') or bare names of generated-stub methods that may be retried after
+		 * their request was sent, besides those whose proto declares an idempotency_level. Unset means only those.
+		 */
+		private final @Nullable List<String> idempotentMethods;
+
+		/**
 		 * Creates the gRPC settings.
 		 * @param port the fallback gRPC port, or {@code null} to inherit
+		 * @param idempotentMethods stub methods retried after sending, or {@code null} to inherit
 		 */
-		public Grpc(@Nullable Integer port) {
+		public Grpc(@Nullable Integer port, @Nullable List<String> idempotentMethods) {
 			this.port = port;
+			this.idempotentMethods = (idempotentMethods != null) ? List.copyOf(idempotentMethods) : null;
+		}
+
+		/**
+		 * Generated-stub methods retried after their request was sent.
+		 * @return the method names, or {@code null} to inherit
+		 */
+		public @Nullable List<String> getIdempotentMethods() {
+			return this.idempotentMethods;
 		}
 
 		/**

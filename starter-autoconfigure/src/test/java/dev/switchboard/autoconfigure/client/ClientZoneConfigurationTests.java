@@ -104,7 +104,7 @@ class ClientZoneConfigurationTests {
 	private static LoadBalancer balancer(ServiceClientProperties properties, ClientBalancers balancers,
 			String client) {
 		return new ServiceClientRuntime(properties.resolve(client), MethodPolicies.of(properties.resolve(client),
-				java.util.List.of()), balancers).getBalancer();
+				java.util.List.of()), balancers, null).getBalancer();
 	}
 
 	private static InvalidSwitchboardPropertyException findCause(Throwable failure) {

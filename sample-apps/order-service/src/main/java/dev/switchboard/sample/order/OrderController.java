@@ -62,7 +62,7 @@ class OrderController {
 			order = order.withItemBy(item.instance());
 		}
 		catch (RuntimeException ex) {
-			this.statistics.failed(true);
+			this.statistics.failed(true, RequestSent.by(ex));
 			return failed(order, "idempotent call failed: " + ex.getMessage(), ex);
 		}
 		try {
@@ -72,7 +72,7 @@ class OrderController {
 			order = order.withReservedBy(reservation.instance());
 		}
 		catch (RuntimeException ex) {
-			this.statistics.failed(false);
+			this.statistics.failed(false, RequestSent.by(ex));
 			return failed(order, "reservation failed: " + ex.getMessage(), ex);
 		}
 		try {

@@ -8,7 +8,6 @@ import tools.jackson.databind.json.JsonMapper;
 import dev.switchboard.autoconfigure.client.ServiceClientAutoConfiguration;
 import dev.switchboard.autoconfigure.client.ServiceClientGuards;
 import dev.switchboard.autoconfigure.client.ServiceClientProperties;
-import dev.switchboard.autoconfigure.client.ClientBalancers;
 import dev.switchboard.autoconfigure.client.ServiceClientRuntimes;
 import dev.switchboard.autoconfigure.discovery.ServiceDiscoveryAutoConfiguration;
 import dev.switchboard.autoconfigure.observation.SwitchboardObservations;
@@ -54,7 +53,7 @@ public final class SwitchboardGrpcClientAutoConfiguration {
 			ObjectProvider<ClientInterceptorsConfigurer> interceptorsConfigurer,
 			ObjectProvider<GrpcChannelBuilderCustomizer<?>> customizers, ApplicationContext context,
 			ObjectProvider<SwitchboardObservations> observations, ObjectProvider<PropagatedHeaders> propagatedHeaders,
-			ObjectProvider<ClientBalancers> balancers) {
+			ObjectProvider<ServiceClientRuntimes> runtimes) {
 		List<GrpcChannelBuilderCustomizer<?>> ordered = customizers.orderedStream().toList();
 		// Spring gRPC's own customizers (spring.grpc.client.* defaults, compression) apply here too.
 		GrpcChannelBuilderCustomizer all = (target, builder) -> ordered
@@ -66,8 +65,7 @@ public final class SwitchboardGrpcClientAutoConfiguration {
 		});
 		return new SwitchboardGrpcChannelFactory(List.of(all), interceptors, properties, discovery,
 				sslBundles.getIfAvailable(), observations.getIfAvailable(() -> SwitchboardObservations.NOOP),
-				propagatedHeaders.getIfAvailable(() -> PropagatedHeaders.NONE),
-				balancers.getIfAvailable(() -> ClientBalancers.NO_ZONE));
+				propagatedHeaders.getIfAvailable(() -> PropagatedHeaders.NONE), runtimes.getIfAvailable());
 	}
 
 	@Bean

@@ -11,10 +11,14 @@ import io.grpc.Channel;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.micrometer.observation.tck.TestObservationRegistry;
+import io.micrometer.observation.tck.TestObservationRegistryAssert;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import dev.switchboard.autoconfigure.client.ClientStatistics;
+import dev.switchboard.autoconfigure.client.ServiceClientRuntimes;
 import dev.switchboard.autoconfigure.client.grpc.proto.InventoryServiceGrpc;
 import dev.switchboard.autoconfigure.client.grpc.proto.InventoryServiceGrpc.InventoryServiceBlockingStub;
 import dev.switchboard.autoconfigure.client.grpc.proto.InventoryServiceGrpc.InventoryServiceFutureStub;
@@ -71,6 +75,13 @@ class GrpcStubClientTests {
 					"switchboard.discovery.zone=zone-a",
 					"switchboard.discovery.static.services.zoned[0]=" + first.url() + "?zone=zone-a",
 					"switchboard.discovery.static.services.zoned[1]=" + second.url() + "?zone=zone-b",
+					"switchboard.discovery.static.services.policy[0]=" + first.url(),
+					"switchboard.discovery.static.services.policy[1]=" + second.url(),
+					"switchboard.clients.policy.retry.backoff=5ms",
+					"switchboard.clients.policy.outlier.consecutive-failures=2",
+					"switchboard.clients.policy.grpc.idempotent-methods=switchboard.test.inventory.InventoryService/GetItem",
+					"switchboard.clients.strict.service-id=policy", "switchboard.clients.strict.retry.backoff=5ms",
+					"switchboard.clients.strict.outlier.enabled=false",
 					"switchboard.client-defaults.load-balancer=round-robin")
 			.run();
 		// Connect to both instances before the tests, with a deadline generous enough for a loaded machine:
@@ -142,6 +153,74 @@ class GrpcStubClientTests {
 			after.add(stub.getItem(ItemRequest.newBuilder().setSku("a" + i).build()).getInstance());
 		}
 		assertThat(after).containsOnly("first");
+	}
+
+	@Test
+	void stubMethodDeclaredIdempotentInConfigurationIsRetriedAndTheFailingInstanceEjected() {
+		InventoryServiceBlockingStub stub = InventoryServiceGrpc.newBlockingStub(channel("policy"));
+		int firstBefore = first.calls();
+		for (int i = 0; i < 6; i++) {
+			assertThat(stub.getItem(ItemRequest.newBuilder().setSku("unavailable-at:first").build()).getInstance())
+				.isEqualTo("second");
+		}
+		ClientStatistics statistics = statistics("policy");
+		String firstKey = "127.0.0.1:" + first.port();
+		// The fault happened: the first instance read requests and answered UNAVAILABLE.
+		int failed = first.calls() - firstBefore;
+		assertThat(failed).isPositive();
+		assertThat(statistics.getAttempts(new ClientStatistics.InstanceOutcome(firstKey, CallOutcome.IO_FAILURE)))
+			.isEqualTo(failed);
+		// Each of those was retried on the other instance, and two in a row ejected it.
+		assertThat(statistics.getRetries()).isEqualTo(failed);
+		assertThat(statistics.getEjections(firstKey)).isOne();
+		// Every attempt was observed, the failed ones on the first instance with their outcome.
+		TestObservationRegistry observations = context.getBean(TestObservationRegistry.class);
+		TestObservationRegistryAssert.assertThat(observations)
+			.hasAnObservation((observation) -> observation.hasNameEqualTo("switchboard.client.attempts")
+				.hasLowCardinalityKeyValue("client", "policy")
+				.hasLowCardinalityKeyValue("outcome", "IO_FAILURE")
+				.hasHighCardinalityKeyValue("instance", firstKey));
+	}
+
+	@Test
+	void stubMethodNotDeclaredIdempotentIsNotRetriedAfterItsRequestWasSent() {
+		InventoryServiceBlockingStub stub = InventoryServiceGrpc.newBlockingStub(channel("strict"));
+		int firstBefore = first.calls();
+		long retriesBefore = statistics("strict").getRetries();
+		int failures = 0;
+		for (int i = 0; i < 6; i++) {
+			try {
+				assertThat(stub.getItem(ItemRequest.newBuilder().setSku("unavailable-at:first").build())
+					.getInstance()).isEqualTo("second");
+			}
+			catch (StatusRuntimeException ex) {
+				assertThat(ex.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+				failures++;
+			}
+		}
+		// The fault happened, and each failed call reached the failing instance exactly once.
+		assertThat(failures).isPositive().isEqualTo(first.calls() - firstBefore);
+		assertThat(statistics("strict").getRetries()).isEqualTo(retriesBefore);
+	}
+
+	@Test
+	void protoIdempotencyLevelMakesAStubMethodRetryable() {
+		InventoryServiceBlockingStub stub = InventoryServiceGrpc.newBlockingStub(channel("strict"));
+		assertThat(InventoryServiceGrpc.getGetItemSafeMethod().isSafe()).isTrue();
+		int firstBefore = first.calls();
+		for (int i = 0; i < 6; i++) {
+			assertThat(stub.getItemSafe(ItemRequest.newBuilder().setSku("unavailable-at:first").build())
+				.getInstance()).isEqualTo("second");
+		}
+		assertThat(first.calls() - firstBefore).isPositive();
+	}
+
+	private static Channel channel(String client) {
+		return context.getBean(SwitchboardGrpcChannelFactory.class).channel(client);
+	}
+
+	private static ClientStatistics statistics(String client) {
+		return context.getBean(ServiceClientRuntimes.class).asMap().get(client).getStatistics();
 	}
 
 	@Test
@@ -284,6 +363,13 @@ class GrpcStubClientTests {
 	@SpringBootConfiguration
 	@EnableAutoConfiguration
 	static class TestApplication {
+
+		@Bean
+		TestObservationRegistry observationRegistry() {
+			return TestObservationRegistry.builder()
+				.validateObservationsWithTheSameNameHavingTheSameSetOfLowCardinalityKeys(false)
+				.build();
+		}
 
 		@Bean
 		Stubs stubs(@GrpcClient("inventory") InventoryServiceBlockingStub blocking,
