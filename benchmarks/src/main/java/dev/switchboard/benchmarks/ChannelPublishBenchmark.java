@@ -42,9 +42,14 @@ import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
  * ({@link RabbitChannelBinder} vs {@link RabbitTemplate}; the raw template does not retry). Variants alternate
  * within each round; medians are printed as a markdown table.
  * <p>
- * Arguments: {@code --brokers=kafka,rabbit}, {@code --messages=N} per round (default 20000), {@code --rounds=N}
- * (default 5), {@code --payload=bytes} (default 1024), {@code --kafka-bootstrap=host:port} (default: an embedded
- * KRaft broker in this JVM), {@code --rabbit-host=host} (default 127.0.0.1, guest/guest).
+ * Two forms of publishing: {@code async} keeps up to {@value #WINDOW} acknowledgements outstanding (an
+ * application publishing without waiting), {@code sync} waits for each acknowledgement before the next publish
+ * (a {@code void @Publish} method, or a template whose send future is awaited at once).
+ * <p>
+ * Arguments: {@code --brokers=kafka,rabbit}, {@code --modes=async,sync}, {@code --messages=N} per async round
+ * (default 20000; a sync round publishes a tenth), {@code --rounds=N} (default 5), {@code --payload=bytes} (default
+ * 1024), {@code --kafka-bootstrap=host:port} (default: an embedded KRaft broker in this JVM),
+ * {@code --rabbit-host=host} (default 127.0.0.1, guest/guest).
  *
  * @author Switchboard
  */
@@ -71,29 +76,30 @@ public final class ChannelPublishBenchmark {
 			options.put(pair[0], (pair.length > 1) ? pair[1] : "true");
 		}
 		List<String> brokers = Arrays.asList(options.getOrDefault("brokers", "kafka,rabbit").split(","));
+		List<Mode> modes = Arrays.stream(options.getOrDefault("modes", "async,sync").split(","))
+			.map((mode) -> Mode.valueOf(mode.toUpperCase(Locale.ROOT)))
+			.toList();
 		int messages = Integer.parseInt(options.getOrDefault("messages", "20000"));
 		int rounds = Integer.parseInt(options.getOrDefault("rounds", "5"));
 		byte[] payload = new byte[Integer.parseInt(options.getOrDefault("payload", "1024"))];
 		Arrays.fill(payload, (byte) 'x');
 		Map<String, List<Round>> results = new LinkedHashMap<>();
 		if (brokers.contains("kafka")) {
-			kafka(options.get("kafka-bootstrap"), messages, rounds, payload, results);
+			kafka(options.get("kafka-bootstrap"), modes, messages, rounds, payload, results);
 		}
 		if (brokers.contains("rabbit")) {
-			rabbit(options.getOrDefault("rabbit-host", "127.0.0.1"), messages, rounds, payload, results);
+			rabbit(options.getOrDefault("rabbit-host", "127.0.0.1"), modes, messages, rounds, payload, results);
 		}
-		System.out.printf(Locale.ROOT,
-				"%n| variant | median msg/s | rounds (msg/s) | median CPU us/msg (this JVM) |%n|---|---:|---|---:|%n");
-		results.forEach((variant, measured) -> {
-			List<Double> rates = measured.stream().map(Round::rate).sorted().toList();
-			List<Double> cpu = measured.stream().map(Round::cpuMicrosPerMessage).sorted().toList();
-			System.out.printf(Locale.ROOT, "| %s | %.0f | %s | %.1f |%n", variant, rates.get(rates.size() / 2),
-					measured.stream().map((round) -> String.format(Locale.ROOT, "%.0f", round.rate())).toList(),
-					cpu.get(cpu.size() / 2));
-		});
+		System.out.printf(Locale.ROOT, "%n| variant | median msg/s | rounds (msg/s) | publish-to-ack p50 / p99 / p99.9"
+				+ " (ms, median of rounds) | median CPU us/msg (this JVM) |%n|---|---:|---|---|---:|%n");
+		results.forEach((variant, measured) -> System.out.printf(Locale.ROOT, "| %s | %.0f | %s | %.2f / %.2f / %.2f | %.1f |%n",
+				variant, median(measured, Round::rate),
+				measured.stream().map((round) -> String.format(Locale.ROOT, "%.0f", round.rate())).toList(),
+				median(measured, Round::p50Millis), median(measured, Round::p99Millis),
+				median(measured, Round::p999Millis), median(measured, Round::cpuMicrosPerMessage)));
 	}
 
-	private static void kafka(String bootstrap, int messages, int rounds, byte[] payload,
+	private static void kafka(String bootstrap, List<Mode> modes, int messages, int rounds, byte[] payload,
 			Map<String, List<Round>> results) throws Exception {
 		EmbeddedKafkaKraftBroker embedded = null;
 		if (bootstrap == null) {
@@ -116,18 +122,21 @@ public final class ChannelPublishBenchmark {
 		ChannelDestination destination = ChannelDestination.of(topic);
 		try {
 			// Warm-up: creates the topic, connects both producers, JIT.
-			measure(messages / 4, (i) -> binder.send(destination, message(payload, i), DEADLINE));
-			measure(messages / 4, (i) -> template.send(topic, "k" + (i % 64), payload));
-			for (int round = 0; round < rounds; round++) {
-				// The order alternates each round, so that neither variant always runs on a warmer broker.
-				for (int variant = 0; variant < 2; variant++) {
-					if ((round + variant) % 2 == 0) {
-						record(results, "Kafka raw KafkaTemplate (idempotent, acks=all)",
-								measure(messages, (i) -> template.send(topic, "k" + (i % 64), payload)));
-					}
-					else {
-						record(results, "Kafka channel (KafkaChannelBinder)",
-								measure(messages, (i) -> binder.send(destination, message(payload, i), DEADLINE)));
+			measure(messages / 4, WINDOW, (i) -> binder.send(destination, message(payload, i), DEADLINE));
+			measure(messages / 4, WINDOW, (i) -> template.send(topic, "k" + (i % 64), payload));
+			for (Mode mode : modes) {
+				int count = mode.messages(messages);
+				for (int round = 0; round < rounds; round++) {
+					// The order alternates each round, so that neither variant always runs on a warmer broker.
+					for (int variant = 0; variant < 2; variant++) {
+						if ((round + variant) % 2 == 0) {
+							record(results, "Kafka " + mode + " raw KafkaTemplate (idempotent, acks=all)", measure(count,
+									mode.window(), (i) -> template.send(topic, "k" + (i % 64), payload)));
+						}
+						else {
+							record(results, "Kafka " + mode + " channel (KafkaChannelBinder)", measure(count,
+									mode.window(), (i) -> binder.send(destination, message(payload, i), DEADLINE)));
+						}
 					}
 				}
 			}
@@ -141,7 +150,7 @@ public final class ChannelPublishBenchmark {
 		}
 	}
 
-	private static void rabbit(String host, int messages, int rounds, byte[] payload,
+	private static void rabbit(String host, List<Mode> modes, int messages, int rounds, byte[] payload,
 			Map<String, List<Round>> results) throws Exception {
 		String exchange = "bench-" + UUID.randomUUID().toString().substring(0, 8);
 		CachingConnectionFactory binderConnections = new CachingConnectionFactory(host);
@@ -160,20 +169,25 @@ public final class ChannelPublishBenchmark {
 		String queue = exchange + ".bench";
 		DedicatedChannelPublisher dedicated = new DedicatedChannelPublisher(host);
 		try {
-			measure(messages / 4, (i) -> binder.send(destination, message(payload, i), DEADLINE));
-			measure(messages / 4, (i) -> rawSend(template, exchange, payload, i));
-			measure(messages / 4, (i) -> dedicated.publish(exchange, "k" + (i % 64), payload));
-			for (int round = 0; round < rounds; round++) {
-				// The order rotates each round, so that no variant always runs on a warmer broker.
-				for (int variant = 0; variant < 3; variant++) {
-					admin.purgeQueue(queue);
-					switch ((round + variant) % 3) {
-						case 0 -> record(results, "RabbitMQ raw RabbitTemplate.send per message (correlated confirms, mandatory)",
-								measure(messages, (i) -> rawSend(template, exchange, payload, i)));
-						case 1 -> record(results, "RabbitMQ raw client, one dedicated channel (confirms, mandatory)",
-								measure(messages, (i) -> dedicated.publish(exchange, "k" + (i % 64), payload)));
-						default -> record(results, "RabbitMQ channel (RabbitChannelBinder, + publish retries)",
-								measure(messages, (i) -> binder.send(destination, message(payload, i), DEADLINE)));
+			measure(messages / 4, WINDOW, (i) -> binder.send(destination, message(payload, i), DEADLINE));
+			measure(messages / 4, WINDOW, (i) -> rawSend(template, exchange, payload, i));
+			measure(messages / 4, WINDOW, (i) -> dedicated.publish(exchange, "k" + (i % 64), payload));
+			for (Mode mode : modes) {
+				int count = mode.messages(messages);
+				for (int round = 0; round < rounds; round++) {
+					// The order rotates each round, so that no variant always runs on a warmer broker.
+					for (int variant = 0; variant < 3; variant++) {
+						admin.purgeQueue(queue);
+						switch ((round + variant) % 3) {
+							case 0 -> record(results, "RabbitMQ " + mode + " raw RabbitTemplate.send (correlated confirms,"
+									+ " mandatory)", measure(count, mode.window(), (i) -> rawSend(template, exchange, payload, i)));
+							case 1 -> record(results, "RabbitMQ " + mode + " raw client, one dedicated channel (confirms,"
+									+ " mandatory)", measure(count, mode.window(),
+											(i) -> dedicated.publish(exchange, "k" + (i % 64), payload)));
+							default -> record(results, "RabbitMQ " + mode + " channel (RabbitChannelBinder, + publish"
+									+ " retries)", measure(count, mode.window(),
+											(i) -> binder.send(destination, message(payload, i), DEADLINE)));
+						}
 					}
 				}
 			}
@@ -205,23 +219,41 @@ public final class ChannelPublishBenchmark {
 	}
 
 	/**
-	 * Publishes with at most {@link #WINDOW} acknowledgements outstanding, the same window for every variant (the
-	 * binders' own bound, max-pending, is larger), and waits for every acknowledgement.
+	 * Publishes with at most {@code outstanding} acknowledgements outstanding, the same window for every variant of
+	 * a mode (the binders' own bound, max-pending, is larger), and waits for every acknowledgement.
 	 */
-	private static Round measure(int messages, Publisher publisher) throws Exception {
-		Semaphore window = new Semaphore(WINDOW);
+	private static Round measure(int messages, int outstanding, Publisher publisher) throws Exception {
+		Semaphore window = new Semaphore(outstanding);
+		long[] latencies = new long[messages];
 		long cpuStart = processCpuNanos();
 		long start = System.nanoTime();
 		List<CompletableFuture<?>> sends = new ArrayList<>(messages);
 		for (int i = 0; i < messages; i++) {
 			window.acquire();
+			long sent = System.nanoTime();
+			int index = i;
 			CompletableFuture<?> send = publisher.publish(i);
-			send.whenComplete((ignored, failure) -> window.release());
+			send.whenComplete((ignored, failure) -> {
+				latencies[index] = System.nanoTime() - sent;
+				window.release();
+			});
 			sends.add(send);
 		}
 		CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).get(5, TimeUnit.MINUTES);
 		double rate = messages / (Duration.ofNanos(System.nanoTime() - start).toNanos() / 1e9);
-		return new Round(rate, (processCpuNanos() - cpuStart) / 1000.0 / messages);
+		double cpu = (processCpuNanos() - cpuStart) / 1000.0 / messages;
+		Arrays.sort(latencies);
+		return new Round(rate, cpu, percentileMillis(latencies, 0.50), percentileMillis(latencies, 0.99),
+				percentileMillis(latencies, 0.999));
+	}
+
+	private static double percentileMillis(long[] sorted, double percentile) {
+		return sorted[Math.min(sorted.length - 1, (int) Math.ceil(percentile * sorted.length) - 1)] / 1e6;
+	}
+
+	private static double median(List<Round> rounds, java.util.function.ToDoubleFunction<Round> value) {
+		double[] values = rounds.stream().mapToDouble(value).sorted().toArray();
+		return values[values.length / 2];
 	}
 
 	/**
@@ -235,12 +267,37 @@ public final class ChannelPublishBenchmark {
 
 	private static void record(Map<String, List<Round>> results, String variant, Round round) {
 		results.computeIfAbsent(variant, (name) -> new ArrayList<>()).add(round);
-		System.out.printf(Locale.ROOT, "%s: %.0f msg/s, %.1f us CPU/msg%n", variant, round.rate(),
-				round.cpuMicrosPerMessage());
+		System.out.printf(Locale.ROOT, "%s: %.0f msg/s, p50 %.2f ms, p99 %.2f ms, %.1f us CPU/msg%n", variant,
+				round.rate(), round.p50Millis(), round.p99Millis(), round.cpuMicrosPerMessage());
 	}
 
 	/** One round of one variant. */
-	private record Round(double rate, double cpuMicrosPerMessage) {
+	private record Round(double rate, double cpuMicrosPerMessage, double p50Millis, double p99Millis,
+			double p999Millis) {
+	}
+
+	/** How the application waits for acknowledgements. */
+	private enum Mode {
+
+		/** Up to {@link #WINDOW} acknowledgements outstanding. */
+		ASYNC,
+
+		/** Each acknowledgement awaited before the next publish. */
+		SYNC;
+
+		int window() {
+			return (this == ASYNC) ? WINDOW : 1;
+		}
+
+		int messages(int asyncMessages) {
+			return (this == ASYNC) ? asyncMessages : Math.max(100, asyncMessages / 10);
+		}
+
+		@Override
+		public String toString() {
+			return name().toLowerCase(Locale.ROOT);
+		}
+
 	}
 
 	@FunctionalInterface

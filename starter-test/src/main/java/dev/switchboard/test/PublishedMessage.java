@@ -61,7 +61,7 @@ public final class PublishedMessage {
 	}
 
 	/**
-	 * The headers, including {@link Message#TYPE_HEADER}.
+	 * The headers, including {@link Message#CONTENT_TYPE_HEADER}.
 	 * @return an unmodifiable map
 	 */
 	public Map<String, String> headers() {

@@ -89,7 +89,7 @@ class AutoConfigureSwitchboardTestTests {
 		assertThat(message.destination()).isEqualTo("orders.v1");
 		assertThat(message.key()).isEqualTo("order-2");
 		assertThat(message.header("tenant")).isEqualTo("acme");
-		assertThat(message.header(Message.TYPE_HEADER)).isEqualTo(OrderPlaced.class.getName());
+		assertThat(message.header(Message.TYPE_HEADER)).isEqualTo("order-placed");
 		assertThat(message.payload(OrderPlaced.class)).isEqualTo(new OrderPlaced("order-2", "sku-2", 3));
 		assertThat(this.channels.payloads("orders", OrderPlaced.class)).extracting(OrderPlaced::sku)
 			.containsExactly("sku-2");

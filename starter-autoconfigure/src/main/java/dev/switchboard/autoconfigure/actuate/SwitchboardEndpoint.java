@@ -15,6 +15,8 @@ import org.jspecify.annotations.Nullable;
 import dev.switchboard.autoconfigure.channel.ChannelListenerRegistry;
 import dev.switchboard.autoconfigure.channel.ChannelRegistry;
 import dev.switchboard.autoconfigure.channel.ChannelSettings;
+import dev.switchboard.autoconfigure.channel.MessageOutbox;
+import dev.switchboard.autoconfigure.client.ClientBalancers;
 import dev.switchboard.autoconfigure.client.ClientSettings;
 import dev.switchboard.autoconfigure.client.ClientStatistics;
 import dev.switchboard.autoconfigure.client.ServiceClientProperties;
@@ -24,6 +26,7 @@ import dev.switchboard.autoconfigure.client.ServiceClientRuntimes;
 import dev.switchboard.core.balancer.LoadBalancer;
 import dev.switchboard.core.balancer.OutlierDetector;
 import dev.switchboard.core.balancer.P2cEwmaLoadBalancer;
+import dev.switchboard.core.balancer.ZoneAwareLoadBalancer;
 import dev.switchboard.core.channel.ChannelDestination;
 import dev.switchboard.core.channel.IdempotentConsumer;
 import dev.switchboard.core.channel.Subscription;
@@ -62,6 +65,8 @@ public class SwitchboardEndpoint {
 
 	private final Function<String, @Nullable LoadBalancer> grpcBalancers;
 
+	private final @Nullable MessageOutbox outbox;
+
 	/**
 	 * Creates the endpoint; each part is optional, and missing parts are reported empty.
 	 * @param clientProperties the client properties
@@ -78,6 +83,28 @@ public class SwitchboardEndpoint {
 			@Nullable ServiceDiscovery discovery, @Nullable ChannelRegistry channelRegistry,
 			@Nullable ChannelListenerRegistry listenerRegistry, Function<String, @Nullable String> circuitBreakerStates,
 			Function<String, @Nullable LoadBalancer> grpcBalancers) {
+		this(clientProperties, clientRegistry, runtimes, discovery, channelRegistry, listenerRegistry,
+				circuitBreakerStates, grpcBalancers, null);
+	}
+
+	/**
+	 * Creates the endpoint with the transactional outbox's state per channel.
+	 * @param clientProperties the client properties
+	 * @param clientRegistry the registered service clients
+	 * @param runtimes the runtimes of REST clients
+	 * @param discovery the discovery view
+	 * @param channelRegistry the channels
+	 * @param listenerRegistry the listener subscriptions
+	 * @param circuitBreakerStates the state of a client's circuit breaker, or {@code null} if it has none
+	 * @param grpcBalancers the balancer of a gRPC client's channel, or {@code null} if it has none yet
+	 * @param outbox the transactional outbox, or {@code null} when the application has none
+	 */
+	public SwitchboardEndpoint(@Nullable ServiceClientProperties clientProperties,
+			@Nullable ServiceClientRegistry clientRegistry, @Nullable ServiceClientRuntimes runtimes,
+			@Nullable ServiceDiscovery discovery, @Nullable ChannelRegistry channelRegistry,
+			@Nullable ChannelListenerRegistry listenerRegistry, Function<String, @Nullable String> circuitBreakerStates,
+			Function<String, @Nullable LoadBalancer> grpcBalancers, @Nullable MessageOutbox outbox) {
+		this.outbox = outbox;
 		this.clientProperties = clientProperties;
 		this.clientRegistry = clientRegistry;
 		this.runtimes = runtimes;
@@ -122,7 +149,8 @@ public class SwitchboardEndpoint {
 	private ClientDescriptor client(String name, ClientSettings settings, @Nullable ServiceClientRuntime runtime) {
 		LoadBalancer balancer = (runtime != null) ? runtime.getBalancer() : this.grpcBalancers.apply(name);
 		OutlierDetector outliers = (runtime != null) ? runtime.getOutlierDetector() : null;
-		Map<String, P2cEwmaLoadBalancer.InstanceLoad> loads = (balancer instanceof P2cEwmaLoadBalancer p2c)
+		Map<String, P2cEwmaLoadBalancer.InstanceLoad> loads = (balancer != null
+				&& ClientBalancers.unwrap(balancer) instanceof P2cEwmaLoadBalancer p2c)
 				? p2c.snapshot() : Map.of();
 		Set<String> ejected = (outliers != null) ? outliers.ejectedKeys() : Set.of();
 		List<InstanceDescriptor> instances = new ArrayList<>();
@@ -146,7 +174,7 @@ public class SwitchboardEndpoint {
 		ClientStatistics statistics = (runtime != null) ? runtime.getStatistics() : null;
 		return new ClientDescriptor(settings.protocol().toString(), settings.serviceId(), Sanitizer.uri(settings.url()),
 				(this.discovery != null) ? this.discovery.backend() : null,
-				(balancer != null) ? balancer.getClass().getSimpleName() : settings.loadBalancer().toString(),
+				(balancer != null) ? describe(balancer) : settings.loadBalancer().toString(),
 				Collections.unmodifiableList(instances), instancesError, new TreeSet<>(ejected),
 				this.circuitBreakerStates.apply(name),
 				(statistics != null) ? StatisticsDescriptor.of(statistics) : null);
@@ -172,7 +200,7 @@ public class SwitchboardEndpoint {
 			channels.put(name, new ChannelDescriptor(settings.binder().id(), settings.destination().name(),
 					settings.group(), listenerGroups, (deadLetter != null) ? deadLetter.name() : null,
 					(deadLetter != null) ? deadLetterCount(settings, deadLetter) : null,
-					this.channelRegistry.getBinder(settings).pendingPublishes(),
+					this.channelRegistry.getBinder(settings).pendingPublishes(), outbox(name),
 					listenerGroups.isEmpty() ? null : deduplicationStore()));
 		});
 		return channels;
@@ -183,6 +211,12 @@ public class SwitchboardEndpoint {
 		IdempotentConsumer policy = (this.listenerRegistry != null) ? this.listenerRegistry.getIdempotentConsumer()
 				: null;
 		return (policy != null) ? policy.getStore().type() : null;
+	}
+
+	private @Nullable OutboxDescriptor outbox(String channel) {
+		MessageOutbox.Backlog backlog = (this.outbox != null) ? this.outbox.backlog(channel) : null;
+		return (backlog != null) ? new OutboxDescriptor(backlog.pending(), backlog.oldestAge().toMillis() / 1000.0)
+				: null;
 	}
 
 	private @Nullable Long deadLetterCount(ChannelSettings settings, ChannelDestination deadLetter) {
@@ -218,6 +252,12 @@ public class SwitchboardEndpoint {
 	 */
 	public record SwitchboardDescriptor(Map<String, ClientDescriptor> clients, Map<String, ChannelDescriptor> channels,
 			@Nullable DiscoveryDescriptor discovery) implements OperationResponseBody {
+	}
+
+	private static String describe(LoadBalancer balancer) {
+		String name = ClientBalancers.unwrap(balancer).getClass().getSimpleName();
+		return (balancer instanceof ZoneAwareLoadBalancer zoned)
+				? name + " (zone-aware, zone " + zoned.getLocalZone() + ")" : name;
 	}
 
 	/**
@@ -288,12 +328,23 @@ public class SwitchboardEndpoint {
 	 * @param deadLetterCount messages in the dead-letter destination, or {@code null} when the binder cannot tell
 	 * @param pendingPublishes publishes the channel's binder holds now (all its channels together), or {@code null}
 	 * when it holds none by design
+	 * @param outbox the messages waiting in the transactional outbox, or {@code null} when the channel does not
+	 * publish through it
 	 * @param deduplicationStore the idempotency store of this application's listeners ({@code memory}, {@code jdbc},
 	 * {@code redis}), or {@code null} when it has none or duplicate suppression is off
 	 */
 	public record ChannelDescriptor(String binder, String destination, String group, Set<String> listenerGroups,
 			@Nullable String deadLetterDestination, @Nullable Long deadLetterCount, @Nullable Integer pendingPublishes,
-			@Nullable String deduplicationStore) {
+			@Nullable OutboxDescriptor outbox, @Nullable String deduplicationStore) {
+	}
+
+	/**
+	 * The transactional outbox of one channel, as last counted.
+	 *
+	 * @param pending messages waiting to be relayed
+	 * @param oldestAgeSeconds how long the oldest of them has waited
+	 */
+	public record OutboxDescriptor(long pending, double oldestAgeSeconds) {
 	}
 
 	/**

@@ -9,6 +9,7 @@ import org.jspecify.annotations.Nullable;
 import dev.switchboard.autoconfigure.channel.ChannelAutoConfiguration;
 import dev.switchboard.autoconfigure.channel.ChannelListenerRegistry;
 import dev.switchboard.autoconfigure.channel.ChannelRegistry;
+import dev.switchboard.autoconfigure.channel.MessageOutbox;
 import dev.switchboard.autoconfigure.client.ServiceClientAutoConfiguration;
 import dev.switchboard.autoconfigure.client.ServiceClientProperties;
 import dev.switchboard.autoconfigure.client.ServiceClientRegistry;
@@ -55,7 +56,7 @@ public final class SwitchboardEndpointAutoConfiguration {
 	SwitchboardEndpoint switchboardEndpoint(ObjectProvider<ServiceClientProperties> clientProperties,
 			ObjectProvider<ServiceClientRuntimes> runtimes, ObjectProvider<ServiceDiscovery> discovery,
 			ObjectProvider<ChannelRegistry> channelRegistry, ObjectProvider<ChannelListenerRegistry> listenerRegistry,
-			BeanFactory beanFactory) {
+			ObjectProvider<MessageOutbox> outbox, BeanFactory beanFactory) {
 		ServiceClientRegistry clientRegistry = beanFactory.containsBean(ServiceClientRegistry.BEAN_NAME)
 				? beanFactory.getBean(ServiceClientRegistry.BEAN_NAME, ServiceClientRegistry.class) : null;
 		// Optional libraries are only touched through nested classes, loaded when the library is present.
@@ -65,7 +66,7 @@ public final class SwitchboardEndpointAutoConfiguration {
 				: (name) -> null;
 		return new SwitchboardEndpoint(clientProperties.getIfAvailable(), clientRegistry, runtimes.getIfAvailable(),
 				discovery.getIfAvailable(), channelRegistry.getIfAvailable(), listenerRegistry.getIfAvailable(),
-				circuitBreakers, grpcBalancers);
+				circuitBreakers, grpcBalancers, outbox.getIfAvailable());
 	}
 
 	private static final class CircuitBreakerStates {

@@ -1,5 +1,6 @@
 package dev.switchboard.autoconfigure.channel;
 
+import dev.switchboard.autoconfigure.diagnostics.InvalidSwitchboardPropertyException;
 import dev.switchboard.autoconfigure.observation.SwitchboardObservations;
 import dev.switchboard.autoconfigure.propagation.PropagatedHeaders;
 import dev.switchboard.core.channel.ChannelBinder;
@@ -53,9 +54,35 @@ public final class ChannelAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	ChannelPublisher channelPublisher(ChannelRegistry registry, ChannelMessageConverter converter,
-			ObjectProvider<SwitchboardObservations> observations, ObjectProvider<PropagatedHeaders> propagatedHeaders) {
+			ObjectProvider<SwitchboardObservations> observations, ObjectProvider<PropagatedHeaders> propagatedHeaders,
+			ObjectProvider<MessageOutbox> outbox) {
+		MessageOutbox messageOutbox = outbox.getIfAvailable();
+		if (messageOutbox == null) {
+			requireNoOutbox(registry.getProperties());
+		}
 		return new ChannelPublisher(registry, converter, observations.getIfAvailable(() -> SwitchboardObservations.NOOP),
-				propagatedHeaders.getIfAvailable(() -> PropagatedHeaders.NONE));
+				propagatedHeaders.getIfAvailable(() -> PropagatedHeaders.NONE), messageOutbox);
+	}
+
+	/**
+	 * Fails startup when a channel asks for the outbox but nothing can store its messages: sending them directly
+	 * would silently drop the guarantee the property asks for.
+	 */
+	private static void requireNoOutbox(ChannelProperties properties) {
+		String reason = "publishing through the outbox needs a DataSource bean and spring-jdbc (add "
+				+ "spring-boot-starter-jdbc and a database driver), and switchboard.outbox auto-configuration "
+				+ "not excluded";
+		if (properties.getChannelDefaults().getOutbox().isEnabled()) {
+			throw new InvalidSwitchboardPropertyException("switchboard.channel-defaults.outbox.enabled", true, reason,
+					null);
+		}
+		properties.getChannels().forEach((name, channel) -> {
+			ChannelProperties.Channel.Outbox outbox = channel.getOutbox();
+			if (outbox != null && Boolean.TRUE.equals(outbox.getEnabled())) {
+				throw new InvalidSwitchboardPropertyException("switchboard.channels." + name + ".outbox.enabled",
+						true, reason, null);
+			}
+		});
 	}
 
 	@Bean

@@ -188,6 +188,11 @@ public class ChannelProperties {
 		private final @Nullable Integer concurrency;
 
 		/**
+		 * Publishing through the transactional outbox. Inherited from channel-defaults when not set.
+		 */
+		private final @Nullable Outbox outbox;
+
+		/**
 		 * Creates the settings; called by configuration property binding.
 		 * @param binder the broker
 		 * @param destination the destination
@@ -196,10 +201,11 @@ public class ChannelProperties {
 		 * @param deadLetter dead-lettering
 		 * @param requestTimeout request-reply timeout
 		 * @param concurrency consumer threads
+		 * @param outbox the transactional outbox
 		 */
 		public Channel(@Nullable Binder binder, @Nullable String destination, @Nullable String group,
 				@Nullable Retry retry, @Nullable DeadLetter deadLetter, @Nullable Duration requestTimeout,
-				@Nullable Integer concurrency) {
+				@Nullable Integer concurrency, @Nullable Outbox outbox) {
 			this.binder = binder;
 			this.destination = destination;
 			this.group = group;
@@ -207,6 +213,44 @@ public class ChannelProperties {
 			this.deadLetter = deadLetter;
 			this.requestTimeout = requestTimeout;
 			this.concurrency = concurrency;
+			this.outbox = outbox;
+		}
+
+		/**
+		 * The transactional outbox.
+		 * @return the settings, or {@code null} to inherit
+		 */
+		public @Nullable Outbox getOutbox() {
+			return this.outbox;
+		}
+
+		/**
+		 * Publishing of one channel through the transactional outbox.
+		 */
+		public static class Outbox {
+
+			/**
+			 * Whether a publish writes the message to the outbox table in the caller's transaction, to be relayed
+			 * to the broker after commit (see switchboard.outbox.*). Inherited from channel-defaults when not set.
+			 */
+			private final @Nullable Boolean enabled;
+
+			/**
+			 * Creates the settings; called by configuration property binding.
+			 * @param enabled whether to publish through the outbox
+			 */
+			public Outbox(@Nullable Boolean enabled) {
+				this.enabled = enabled;
+			}
+
+			/**
+			 * Whether to publish through the outbox.
+			 * @return the flag, or {@code null} to inherit
+			 */
+			public @Nullable Boolean getEnabled() {
+				return this.enabled;
+			}
+
 		}
 
 		/**
@@ -423,6 +467,11 @@ public class ChannelProperties {
 		private final int concurrency;
 
 		/**
+		 * Publishing through the transactional outbox.
+		 */
+		private final Outbox outbox;
+
+		/**
 		 * Creates the defaults; called by configuration property binding.
 		 * @param binder the broker
 		 * @param group the consumer group
@@ -430,16 +479,56 @@ public class ChannelProperties {
 		 * @param deadLetter dead-lettering
 		 * @param requestTimeout request-reply timeout
 		 * @param concurrency consumer threads
+		 * @param outbox the transactional outbox
 		 */
 		public ChannelDefaults(@Nullable Binder binder, @Nullable String group,
 				@DefaultValue Retry retry, @DefaultValue DeadLetter deadLetter,
-				@DefaultValue("5s") Duration requestTimeout, @DefaultValue("1") int concurrency) {
+				@DefaultValue("5s") Duration requestTimeout, @DefaultValue("1") int concurrency,
+				@DefaultValue Outbox outbox) {
 			this.binder = binder;
 			this.group = group;
 			this.retry = retry;
 			this.deadLetter = deadLetter;
 			this.requestTimeout = requestTimeout;
 			this.concurrency = concurrency;
+			this.outbox = outbox;
+		}
+
+		/**
+		 * The transactional outbox every channel inherits.
+		 * @return the settings
+		 */
+		public Outbox getOutbox() {
+			return this.outbox;
+		}
+
+		/**
+		 * Publishing through the transactional outbox, for every channel.
+		 */
+		public static class Outbox {
+
+			/**
+			 * Whether publishes write the message to the outbox table in the caller's transaction, to be relayed to
+			 * the broker after commit (see switchboard.outbox.*).
+			 */
+			private final boolean enabled;
+
+			/**
+			 * Creates the settings; called by configuration property binding.
+			 * @param enabled whether to publish through the outbox
+			 */
+			public Outbox(@DefaultValue("false") boolean enabled) {
+				this.enabled = enabled;
+			}
+
+			/**
+			 * Whether to publish through the outbox.
+			 * @return the flag
+			 */
+			public boolean isEnabled() {
+				return this.enabled;
+			}
+
 		}
 
 		/**

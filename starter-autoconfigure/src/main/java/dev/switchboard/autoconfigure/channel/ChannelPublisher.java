@@ -33,6 +33,8 @@ public class ChannelPublisher {
 
 	private final PropagatedHeaders propagatedHeaders;
 
+	private final @Nullable MessageOutbox outbox;
+
 	/**
 	 * Creates a publisher that neither observes nor propagates headers.
 	 * @param registry resolves channels to settings and binders
@@ -51,10 +53,24 @@ public class ChannelPublisher {
 	 */
 	public ChannelPublisher(ChannelRegistry registry, ChannelMessageConverter converter,
 			SwitchboardObservations observations, PropagatedHeaders propagatedHeaders) {
+		this(registry, converter, observations, propagatedHeaders, null);
+	}
+
+	/**
+	 * Creates a publisher that stores the messages of outbox channels instead of sending them.
+	 * @param registry resolves channels to settings and binders
+	 * @param converter writes and reads payloads
+	 * @param observations observes published messages
+	 * @param propagatedHeaders the incoming headers every message carries
+	 * @param outbox stores the messages of channels with {@code outbox.enabled}, or {@code null} for none
+	 */
+	public ChannelPublisher(ChannelRegistry registry, ChannelMessageConverter converter,
+			SwitchboardObservations observations, PropagatedHeaders propagatedHeaders, @Nullable MessageOutbox outbox) {
 		this.registry = registry;
 		this.converter = converter;
 		this.observations = observations;
 		this.propagatedHeaders = propagatedHeaders;
+		this.outbox = outbox;
 	}
 
 	/**
@@ -66,13 +82,19 @@ public class ChannelPublisher {
 	 * @return a future completed when the binder acknowledged the message, or by the channel's
 	 * {@code request-timeout} at the latest: exceptionally with a
 	 * {@link dev.switchboard.core.channel.MessageNotPublishedException} (never published) or a
-	 * {@link dev.switchboard.core.channel.PublishOutcomeUnknownException} (handed to the broker, not confirmed)
+	 * {@link dev.switchboard.core.channel.PublishOutcomeUnknownException} (handed to the broker, not confirmed);
+	 * on a channel with {@code outbox.enabled}, completed when the message is stored in the caller's transaction
 	 */
 	public CompletableFuture<Void> publish(String channel, Object payload, @Nullable String key,
 			Map<String, String> headers) {
 		ChannelSettings settings = this.registry.getSettings(channel);
 		ChannelBinder binder = this.registry.getBinder(settings);
 		Message message = this.converter.toMessage(payload, key, withPropagated(headers));
+		MessageOutbox outbox = this.outbox;
+		if (outbox != null && outbox.isEnabled(channel)) {
+			// Observed here too, so that the stored headers carry the trace context of the transaction's span.
+			return observed(settings, binder, message, (observed) -> outbox.store(settings, observed));
+		}
 		return observed(settings, binder, message, (observed) -> binder.send(settings.destination(), observed,
 				settings.requestTimeout()));
 	}

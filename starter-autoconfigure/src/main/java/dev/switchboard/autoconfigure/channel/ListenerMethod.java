@@ -7,6 +7,7 @@ import java.lang.reflect.Type;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 
 import dev.switchboard.core.annotation.ChannelListener;
@@ -15,9 +16,12 @@ import dev.switchboard.core.annotation.MessageKey;
 import dev.switchboard.core.channel.Message;
 import dev.switchboard.core.channel.MessageContext;
 import dev.switchboard.core.channel.MessageHandler;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.aop.support.AopUtils;
+import org.springframework.core.Nullness;
 import org.springframework.util.ReflectionUtils;
 
 /**
@@ -27,6 +31,8 @@ import org.springframework.util.ReflectionUtils;
  * @author Switchboard
  */
 final class ListenerMethod implements MessageHandler {
+
+	private static final Log logger = LogFactory.getLog(ListenerMethod.class);
 
 	private final Object bean;
 
@@ -44,8 +50,12 @@ final class ListenerMethod implements MessageHandler {
 
 	private final ChannelMessageConverter converter;
 
+	private final boolean skipsTombstones;
+
+	private final AtomicBoolean tombstoneLogged = new AtomicBoolean();
+
 	private ListenerMethod(Object bean, Method method, String description, String channel, @Nullable String group,
-			Argument[] arguments, boolean replies, ChannelMessageConverter converter) {
+			Argument[] arguments, boolean replies, ChannelMessageConverter converter, boolean skipsTombstones) {
 		this.bean = bean;
 		this.method = method;
 		this.description = description;
@@ -54,6 +64,7 @@ final class ListenerMethod implements MessageHandler {
 		this.arguments = arguments;
 		this.replies = replies;
 		this.converter = converter;
+		this.skipsTombstones = skipsTombstones;
 	}
 
 	static ListenerMethod parse(Object bean, Class<?> targetClass, Method method, ChannelListener annotation,
@@ -70,6 +81,7 @@ final class ListenerMethod implements MessageHandler {
 		Argument[] arguments = new Argument[parameters.length];
 		int payloadIndex = -1;
 		boolean rawMessage = false;
+		boolean nullablePayload = false;
 		for (int i = 0; i < parameters.length; i++) {
 			Parameter parameter = parameters[i];
 			MessageKey key = parameter.getAnnotation(MessageKey.class);
@@ -104,7 +116,10 @@ final class ListenerMethod implements MessageHandler {
 				}
 				payloadIndex = i;
 				Type payloadType = genericTypes[i];
-				arguments[i] = (message, context) -> converter.fromMessage(message, payloadType);
+				// A tombstone (a Kafka record without a value) reaches only a payload declared nullable, as null.
+				nullablePayload = Nullness.forParameter(parameter) == Nullness.NULLABLE;
+				arguments[i] = (message, context) -> message.isTombstone() ? null
+						: converter.fromMessage(message, payloadType);
 			}
 		}
 		if (payloadIndex < 0 && !rawMessage) {
@@ -119,8 +134,9 @@ final class ListenerMethod implements MessageHandler {
 		Method invocable = AopUtils.selectInvocableMethod(method, bean.getClass());
 		ReflectionUtils.makeAccessible(invocable);
 		String group = annotation.group().isBlank() ? null : annotation.group();
+		boolean skipsTombstones = payloadIndex >= 0 && !nullablePayload;
 		return new ListenerMethod(bean, invocable, description, annotation.channel(), group, arguments, replies,
-				converter);
+				converter, skipsTombstones);
 	}
 
 	String channel() {
@@ -133,6 +149,15 @@ final class ListenerMethod implements MessageHandler {
 
 	@Override
 	public @Nullable Message handle(Message message, MessageContext context) throws Exception {
+		if (message.isTombstone() && this.skipsTombstones) {
+			// A delete marker on a compacted topic is no event for a listener that cannot take a null payload:
+			// acknowledge it rather than dead-letter it as unreadable. Logged once, as it may recur on every key.
+			if (logger.isDebugEnabled() && this.tombstoneLogged.compareAndSet(false, true)) {
+				logger.debug("Skipping tombstone " + message.getId() + " (key " + message.getKey() + ") and later ones"
+						+ " for " + this.description + ": declare its payload parameter @Nullable to receive them");
+			}
+			return null;
+		}
 		// Payload conversion runs first and alone may throw UnreadableMessageException: that one skips retries.
 		Object[] args = new Object[this.arguments.length];
 		for (int i = 0; i < args.length; i++) {

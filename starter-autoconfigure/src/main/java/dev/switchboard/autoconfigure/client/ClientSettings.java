@@ -24,13 +24,33 @@ import org.jspecify.annotations.Nullable;
  * @param protocol the protocol of the calls
  * @param tlsBundle the SSL bundle securing the calls, or {@code null} for plaintext
  * @param grpcPort the gRPC port of instances that publish none, or {@code null} for the instance's port
+ * @param grpcIdempotentMethods generated-stub methods retried after their request was sent, besides those whose
+ * proto declares an idempotency level
+ * @param zoneAffinity the preference for instances in the application's own zone
  * @author Switchboard
  */
 public record ClientSettings(String name, String serviceId, @Nullable URI url, LoadBalancerType loadBalancer,
 		@Nullable Duration connectTimeout, @Nullable Duration readTimeout, RetrySettings retry,
 		OutlierSettings outlier, HedgeSettings hedge, ResilienceSettings resilience,
 		Map<String, MethodSettings> methods, ClientProtocol protocol, @Nullable String tlsBundle,
-		@Nullable Integer grpcPort) {
+		@Nullable Integer grpcPort, List<String> grpcIdempotentMethods, ZoneAffinitySettings zoneAffinity) {
+
+	/**
+	 * Preference for instances in the application's own zone.
+	 *
+	 * @param enabled whether calls prefer the own zone (when the application has one)
+	 * @param minInstances healthy instances the own zone needs to take any call on its own
+	 * @param minHealthyPercent healthy share of the own zone needed for it to take every call
+	 */
+	public record ZoneAffinitySettings(boolean enabled, int minInstances, int minHealthyPercent) {
+
+		/** Default healthy instances needed. */
+		public static final int DEFAULT_MIN_INSTANCES = 1;
+
+		/** Default healthy share needed, in percent. */
+		public static final int DEFAULT_MIN_HEALTHY_PERCENT = 70;
+
+	}
 
 	/**
 	 * Retry settings.

@@ -1,13 +1,29 @@
 package dev.switchboard.autoconfigure.client;
 
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
+
+import org.jspecify.annotations.Nullable;
+
+import dev.switchboard.core.balancer.CallOutcome;
+import dev.switchboard.core.balancer.LoadBalancer;
+import dev.switchboard.core.call.Attempt;
+import dev.switchboard.core.call.CallListener;
+
+import org.springframework.cloud.client.ServiceInstance;
 
 /**
- * Counters of one client's calls, attempts, retries and hedges, for the actuator endpoint and tests.
+ * Counters of one client's calls, attempts (by instance and outcome), retries, hedges, budget refusals and
+ * ejections: the one source both the actuator endpoint and the Micrometer meters read. Fed by the client's
+ * {@link dev.switchboard.core.call.CallPolicy} as its {@link CallListener}.
  *
  * @author Switchboard
  */
-public final class ClientStatistics {
+public final class ClientStatistics implements CallListener {
 
 	private final LongAdder calls = new LongAdder();
 
@@ -22,6 +38,12 @@ public final class ClientStatistics {
 	private final LongAdder budgetRefusals = new LongAdder();
 
 	private final LongAdder hedgesSkipped = new LongAdder();
+
+	private final Map<InstanceOutcome, LongAdder> attemptsByOutcome = new ConcurrentHashMap<>();
+
+	private final Map<String, LongAdder> ejections = new ConcurrentHashMap<>();
+
+	private final List<Consumer<InstanceOutcome>> seriesListeners = new CopyOnWriteArrayList<>();
 
 	/** Records a call (however many attempts it takes). */
 	public void call() {
@@ -44,6 +66,7 @@ public final class ClientStatistics {
 	}
 
 	/** Records an attempt abandoned because another attempt of the call answered first. */
+	@Override
 	public void cancelled() {
 		this.cancelled.increment();
 	}
@@ -56,8 +79,76 @@ public final class ClientStatistics {
 	/**
 	 * Counts a hedge not sent because every thread of the call executor was busy.
 	 */
+	@Override
 	public void hedgeSkipped() {
 		this.hedgesSkipped.increment();
+	}
+
+	@Override
+	public void callStarted() {
+		call();
+	}
+
+	@Override
+	public @Nullable Object attemptStarted(ServiceInstance instance, int number) {
+		attempt();
+		return null;
+	}
+
+	@Override
+	public void attemptEnded(Attempt<?> attempt, long latencyNanos, @Nullable Object token) {
+		recordOutcome(LoadBalancer.key(attempt.instance()), attempt.callOutcome());
+	}
+
+	/**
+	 * Records how an attempt on an instance ended.
+	 * @param instance the instance's key
+	 * @param outcome the outcome
+	 */
+	public void recordOutcome(String instance, CallOutcome outcome) {
+		InstanceOutcome key = new InstanceOutcome(instance, outcome);
+		LongAdder counter = this.attemptsByOutcome.get(key);
+		if (counter == null) {
+			counter = newSeries(this.attemptsByOutcome, key, key);
+		}
+		counter.increment();
+	}
+
+	@Override
+	public void retried(Attempt<?> failed) {
+		retry();
+	}
+
+	@Override
+	public void hedged() {
+		hedge();
+	}
+
+	@Override
+	public void budgetRefused() {
+		budgetRefusal();
+	}
+
+	@Override
+	public void ejected(ServiceInstance instance, CallOutcome outcome) {
+		String key = LoadBalancer.key(instance);
+		LongAdder counter = this.ejections.get(key);
+		if (counter == null) {
+			counter = newSeries(this.ejections, key, new InstanceOutcome(key, null));
+		}
+		counter.increment();
+	}
+
+	private <K> LongAdder newSeries(Map<K, LongAdder> counters, K key, InstanceOutcome series) {
+		boolean[] created = new boolean[1];
+		LongAdder counter = counters.computeIfAbsent(key, (k) -> {
+			created[0] = true;
+			return new LongAdder();
+		});
+		if (created[0]) {
+			this.seriesListeners.forEach((listener) -> listener.accept(series));
+		}
+		return counter;
 	}
 
 	/**
@@ -114,6 +205,54 @@ public final class ClientStatistics {
 	 */
 	public long getHedgesSkipped() {
 		return this.hedgesSkipped.sum();
+	}
+
+	/**
+	 * Finished attempts by instance and outcome.
+	 * @param key the instance and outcome
+	 * @return the count
+	 */
+	public long getAttempts(InstanceOutcome key) {
+		LongAdder counter = this.attemptsByOutcome.get(key);
+		return (counter != null) ? counter.sum() : 0;
+	}
+
+	/**
+	 * Times an instance was ejected.
+	 * @param instance the instance's key
+	 * @return the count
+	 */
+	public long getEjections(String instance) {
+		LongAdder counter = this.ejections.get(instance);
+		return (counter != null) ? counter.sum() : 0;
+	}
+
+	/**
+	 * Ejections of all instances.
+	 * @return the count
+	 */
+	public long getEjections() {
+		return this.ejections.values().stream().mapToLong(LongAdder::sum).sum();
+	}
+
+	/**
+	 * Hands every instance/outcome pair seen so far to {@code listener}, then each new one as it first appears
+	 * (an ejection as a pair with no outcome): how meters are registered for series that appear at run time.
+	 * @param listener the listener
+	 */
+	public synchronized void onNewSeries(Consumer<InstanceOutcome> listener) {
+		this.seriesListeners.add(listener);
+		this.attemptsByOutcome.keySet().forEach(listener);
+		this.ejections.keySet().forEach((instance) -> listener.accept(new InstanceOutcome(instance, null)));
+	}
+
+	/**
+	 * An instance and, for attempts, how they ended.
+	 *
+	 * @param instance the instance's key ({@code host:port})
+	 * @param outcome the outcome, or {@code null} for an ejection
+	 */
+	public record InstanceOutcome(String instance, @Nullable CallOutcome outcome) {
 	}
 
 }

@@ -36,7 +36,15 @@ public final class MethodPolicies {
 	}
 
 	/**
-	 * Works out the policies of a client's interfaces.
+	 * No method policies: a client without interfaces (generated gRPC stubs only).
+	 * @return the empty policies
+	 */
+	public static MethodPolicies none() {
+		return new MethodPolicies(Map.of());
+	}
+
+	/**
+	 * Works out the policies of a client's interface methods.
 	 * @param settings the client's settings
 	 * @param interfaces the client's interfaces
 	 * @return the policies

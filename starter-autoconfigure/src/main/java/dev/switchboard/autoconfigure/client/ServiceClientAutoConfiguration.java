@@ -13,6 +13,7 @@ import io.github.resilience4j.timelimiter.TimeLimiterRegistry;
 
 import dev.switchboard.autoconfigure.client.resilience.Resilience4jServiceCallDecorator;
 import dev.switchboard.autoconfigure.client.rest.ServiceClientHttpServiceGroupConfigurer;
+import dev.switchboard.autoconfigure.discovery.LocalZone;
 import dev.switchboard.autoconfigure.discovery.ServiceDiscoveryAutoConfiguration;
 import dev.switchboard.autoconfigure.observation.SwitchboardObservations;
 import dev.switchboard.autoconfigure.propagation.PropagatedHeaders;
@@ -106,12 +107,19 @@ public final class ServiceClientAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	ServiceClientRuntimes switchboardServiceClientRuntimes(ObjectProvider<ServiceDiscovery> discovery) {
-		ServiceClientRuntimes runtimes = new ServiceClientRuntimes();
+	ServiceClientRuntimes switchboardServiceClientRuntimes(ObjectProvider<ServiceDiscovery> discovery,
+			ClientBalancers balancers) {
+		ServiceClientRuntimes runtimes = new ServiceClientRuntimes(balancers);
 		if (discovery.getIfAvailable() instanceof CachingServiceDiscovery caching) {
 			caching.addListener(runtimes);
 		}
 		return runtimes;
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ClientBalancers switchboardClientBalancers(Environment environment, ObjectProvider<ServiceDiscovery> discovery) {
+		return new ClientBalancers(LocalZone.resolve(environment), discovery.getIfAvailable());
 	}
 
 	@Bean(name = HEDGE_EXECUTOR_BEAN_NAME, destroyMethod = "shutdownNow")

@@ -15,6 +15,7 @@ import dev.switchboard.autoconfigure.client.ClientSettings.MethodSettings;
 import dev.switchboard.autoconfigure.client.ClientSettings.OutlierSettings;
 import dev.switchboard.autoconfigure.client.ClientSettings.ResilienceSettings;
 import dev.switchboard.autoconfigure.client.ClientSettings.RetrySettings;
+import dev.switchboard.autoconfigure.client.ClientSettings.ZoneAffinitySettings;
 import dev.switchboard.autoconfigure.diagnostics.InvalidSwitchboardPropertyException;
 import dev.switchboard.autoconfigure.diagnostics.PropertyChecks;
 
@@ -87,6 +88,7 @@ public class ServiceClientProperties {
 		Merge<Outlier> outlier = new Merge<>(own.outlier, defaults.outlier);
 		Merge<Hedge> hedge = new Merge<>(own.hedge, defaults.hedge);
 		Merge<Resilience> resilience = new Merge<>(own.resilience, defaults.resilience);
+		Merge<ZoneAffinity> zone = new Merge<>(own.zoneAffinity, defaults.zoneAffinity);
 		Map<String, MethodSettings> methods = new LinkedHashMap<>();
 		defaults.methods.forEach((method, settings) -> methods.put(method, settings.toSettings()));
 		own.methods.forEach((method, settings) -> methods.put(method, settings.toSettings()));
@@ -108,7 +110,11 @@ public class ServiceClientProperties {
 						resilience.pick((r) -> r.bulkhead, false), resilience.pick((r) -> r.rateLimiter, false),
 						resilience.pick((r) -> r.timeLimiter, false)),
 				Collections.unmodifiableMap(methods), client.pick((c) -> c.protocol, ClientProtocol.REST),
-				client.pick((c) -> c.tls.bundle, null), client.pick((c) -> c.grpc.port, null));
+				client.pick((c) -> c.tls.bundle, null), client.pick((c) -> c.grpc.port, null),
+				client.pick((c) -> c.grpc.idempotentMethods, List.of()),
+				new ZoneAffinitySettings(zone.pick((z) -> z.enabled, true),
+						zone.pick((z) -> z.minInstances, ZoneAffinitySettings.DEFAULT_MIN_INSTANCES),
+						zone.pick((z) -> z.minHealthyPercent, ZoneAffinitySettings.DEFAULT_MIN_HEALTHY_PERCENT)));
 	}
 
 	/** Field-by-field inheritance: the client's own value, else the default, else the built-in value. */
@@ -200,6 +206,11 @@ public class ServiceClientProperties {
 		 */
 		private final Grpc grpc;
 
+		/**
+		 * Preference for instances in the application's own zone (switchboard.discovery.zone).
+		 */
+		private final ZoneAffinity zoneAffinity;
+
 		private final @Nullable URI parsedUrl;
 
 		/**
@@ -216,20 +227,23 @@ public class ServiceClientProperties {
 		 * @param protocol the protocol, or {@code null} to inherit
 		 * @param tls the transport security, or {@code null} to inherit
 		 * @param grpc the gRPC settings, or {@code null} to inherit
+		 * @param zoneAffinity the zone preference, or {@code null} to inherit
 		 */
 		@ConstructorBinding // the private constructor below makes the binding constructor ambiguous to the metadata processor
 		public Client(@Nullable String url, @Nullable String serviceId, @Nullable LoadBalancerType loadBalancer,
 				@Nullable Timeout timeout, @Nullable Retry retry, @Nullable Outlier outlier, @Nullable Hedge hedge,
 				@Nullable Resilience resilience, @Nullable Map<String, MethodProperties> methods,
-				@Nullable ClientProtocol protocol, @Nullable Tls tls, @Nullable Grpc grpc) {
+				@Nullable ClientProtocol protocol, @Nullable Tls tls, @Nullable Grpc grpc,
+				@Nullable ZoneAffinity zoneAffinity) {
 			this(url, serviceId, loadBalancer, timeout, retry, outlier, hedge, resilience, methods, protocol, tls, grpc,
-					null);
+					zoneAffinity, null);
 		}
 
 		private Client(@Nullable String url, @Nullable String serviceId, @Nullable LoadBalancerType loadBalancer,
 				@Nullable Timeout timeout, @Nullable Retry retry, @Nullable Outlier outlier, @Nullable Hedge hedge,
 				@Nullable Resilience resilience, @Nullable Map<String, MethodProperties> methods,
-				@Nullable ClientProtocol protocol, @Nullable Tls tls, @Nullable Grpc grpc, @Nullable URI parsedUrl) {
+				@Nullable ClientProtocol protocol, @Nullable Tls tls, @Nullable Grpc grpc,
+				@Nullable ZoneAffinity zoneAffinity, @Nullable URI parsedUrl) {
 			this.url = url;
 			this.serviceId = serviceId;
 			this.loadBalancer = loadBalancer;
@@ -241,12 +255,13 @@ public class ServiceClientProperties {
 			this.methods = (methods != null) ? Collections.unmodifiableMap(new LinkedHashMap<>(methods)) : Map.of();
 			this.protocol = protocol;
 			this.tls = (tls != null) ? tls : new Tls(null);
-			this.grpc = (grpc != null) ? grpc : new Grpc(null);
+			this.grpc = (grpc != null) ? grpc : new Grpc(null, null);
+			this.zoneAffinity = (zoneAffinity != null) ? zoneAffinity : new ZoneAffinity(null, null, null);
 			this.parsedUrl = parsedUrl;
 		}
 
 		static Client empty() {
-			return new Client(null, null, null, null, null, null, null, null, null, null, null, null);
+			return new Client(null, null, null, null, null, null, null, null, null, null, null, null, null);
 		}
 
 		/**
@@ -345,6 +360,14 @@ public class ServiceClientProperties {
 			return this.grpc;
 		}
 
+		/**
+		 * Preference for instances in the application's own zone.
+		 * @return the zone affinity settings
+		 */
+		public ZoneAffinity getZoneAffinity() {
+			return this.zoneAffinity;
+		}
+
 		Client validate(String prefix) {
 			this.timeout.validate(prefix + ".timeout");
 			this.retry.validate(prefix + ".retry");
@@ -353,13 +376,15 @@ public class ServiceClientProperties {
 			this.methods.forEach((method, settings) -> settings.validate(prefix + ".methods." + method));
 			this.tls.validate(prefix + ".tls");
 			this.grpc.validate(prefix + ".grpc");
+			this.zoneAffinity.validate(prefix + ".zone-affinity");
 			if (this.serviceId != null && this.serviceId.isBlank()) {
 				throw new InvalidSwitchboardPropertyException(prefix + ".service-id", this.serviceId,
 						"must not be blank", "a service id known to discovery");
 			}
 			URI parsed = (this.url != null) ? parseUrl(prefix + ".url", this.url) : null;
 			return new Client(this.url, this.serviceId, this.loadBalancer, this.timeout, this.retry, this.outlier,
-					this.hedge, this.resilience, this.methods, this.protocol, this.tls, this.grpc, parsed);
+					this.hedge, this.resilience, this.methods, this.protocol, this.tls, this.grpc, this.zoneAffinity,
+					parsed);
 		}
 
 		private static URI parseUrl(String property, String url) {
@@ -932,6 +957,76 @@ public class ServiceClientProperties {
 	}
 
 	/**
+	 * Preference for instances in the application's own zone ({@code switchboard.discovery.zone}): calls stay in
+	 * that zone while at least {@code min-instances} and {@code min-healthy-percent} of its instances are
+	 * healthy, and spill over to the other zones in proportion as it loses instances. Without a zone of its own
+	 * the application balances over all zones.
+	 */
+	public static class ZoneAffinity {
+
+		/**
+		 * Whether calls prefer instances in the application's own zone, when it has one. Default true.
+		 */
+		private final @Nullable Boolean enabled;
+
+		/**
+		 * Healthy instances the own zone needs to take any call on its own; with fewer, calls go to every zone.
+		 * Default 1.
+		 */
+		private final @Nullable Integer minInstances;
+
+		/**
+		 * Share of the own zone's instances, in percent, that must be healthy for it to take every call; below
+		 * it the zone takes healthy% / min-healthy-percent of the calls and the rest go to every zone. Default 70
+		 * (Envoy's overprovisioning factor of 1.4).
+		 */
+		private final @Nullable Integer minHealthyPercent;
+
+		/**
+		 * Creates the zone affinity settings.
+		 * @param enabled whether calls prefer the own zone
+		 * @param minInstances healthy instances needed in the own zone
+		 * @param minHealthyPercent healthy share needed for every call to stay in the own zone
+		 */
+		public ZoneAffinity(@Nullable Boolean enabled, @Nullable Integer minInstances,
+				@Nullable Integer minHealthyPercent) {
+			this.enabled = enabled;
+			this.minInstances = minInstances;
+			this.minHealthyPercent = minHealthyPercent;
+		}
+
+		/**
+		 * Whether calls prefer the own zone.
+		 * @return whether enabled, or {@code null} to inherit
+		 */
+		public @Nullable Boolean getEnabled() {
+			return this.enabled;
+		}
+
+		/**
+		 * Healthy instances needed in the own zone.
+		 * @return the count, or {@code null} to inherit
+		 */
+		public @Nullable Integer getMinInstances() {
+			return this.minInstances;
+		}
+
+		/**
+		 * Healthy share needed for every call to stay in the own zone.
+		 * @return the percentage, or {@code null} to inherit
+		 */
+		public @Nullable Integer getMinHealthyPercent() {
+			return this.minHealthyPercent;
+		}
+
+		void validate(String prefix) {
+			requireRange(prefix + ".min-instances", this.minInstances, 1, 10_000);
+			requireRange(prefix + ".min-healthy-percent", this.minHealthyPercent, 0, 100);
+		}
+
+	}
+
+	/**
 	 * gRPC settings of a client.
 	 */
 	public static class Grpc {
@@ -943,11 +1038,27 @@ public class ServiceClientProperties {
 		private final @Nullable Integer port;
 
 		/**
+		 * Full names ('package.Service/Method') or bare names of generated-stub methods that may be retried after
+		 * their request was sent, besides those whose proto declares an idempotency_level. Unset means only those.
+		 */
+		private final @Nullable List<String> idempotentMethods;
+
+		/**
 		 * Creates the gRPC settings.
 		 * @param port the fallback gRPC port, or {@code null} to inherit
+		 * @param idempotentMethods stub methods retried after sending, or {@code null} to inherit
 		 */
-		public Grpc(@Nullable Integer port) {
+		public Grpc(@Nullable Integer port, @Nullable List<String> idempotentMethods) {
 			this.port = port;
+			this.idempotentMethods = (idempotentMethods != null) ? List.copyOf(idempotentMethods) : null;
+		}
+
+		/**
+		 * Generated-stub methods retried after their request was sent.
+		 * @return the method names, or {@code null} to inherit
+		 */
+		public @Nullable List<String> getIdempotentMethods() {
+			return this.idempotentMethods;
 		}
 
 		/**

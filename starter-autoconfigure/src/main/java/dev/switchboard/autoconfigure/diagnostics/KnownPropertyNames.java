@@ -53,6 +53,10 @@ final class KnownPropertyNames {
 
 	private static final String METADATA = "classpath*:META-INF/spring-configuration-metadata.json";
 
+	// Properties Switchboard no longer binds because Spring Boot's own do the same job.
+	private static final Map<String, String> MOVED = Map.of("switchboard.channel-binders.rabbit.prefetch",
+			"spring.rabbitmq.listener.simple.prefetch");
+
 	private static final ParameterNameDiscoverer PARAMETER_NAMES = new DefaultParameterNameDiscoverer();
 
 	private static final Map<Object, List<Map<String, Object>>> METADATA_CACHE = new ConcurrentReferenceHashMap<>();
@@ -137,7 +141,13 @@ final class KnownPropertyNames {
 	 * @return {@code null} when the name is known, else what is wrong with it
 	 */
 	@Nullable Unknown check(ConfigurationPropertyName name, boolean joinElements) {
-		return check(this.root, name, 1, joinElements);
+		Unknown problem = check(this.root, name, 1, joinElements);
+		String replacement = MOVED.get(name.toString());
+		if (problem != null && replacement != null) {
+			// Removed in favour of Spring Boot's own property: suggest that one.
+			return new Unknown(problem.name(), problem.index(), problem.parent(), List.of(replacement));
+		}
+		return problem;
 	}
 
 	private @Nullable Unknown check(Node start, ConfigurationPropertyName name, int from, boolean joinElements) {

@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.switchboard.autoconfigure.diagnostics.InvalidSwitchboardPropertyException;
 import dev.switchboard.core.discovery.ServiceDiscovery;
 
@@ -136,12 +138,13 @@ class ConsulDiscoveryBackendConfiguration {
 		@Override
 		public Object postProcessAfterInitialization(Object bean, String beanName) throws BeansException {
 			if (bean instanceof ConsulDiscoveryProperties properties) {
-				apply(RegistrationProperties.bind(this.environment), properties);
+				apply(RegistrationProperties.bind(this.environment), LocalZone.resolve(this.environment), properties);
 			}
 			return bean;
 		}
 
-		static void apply(RegistrationProperties registration, ConsulDiscoveryProperties properties) {
+		static void apply(RegistrationProperties registration, @Nullable String zone,
+				ConsulDiscoveryProperties properties) {
 			if (!registration.isEnabled()) {
 				properties.setRegister(false);
 			}
@@ -163,6 +166,10 @@ class ConsulDiscoveryBackendConfiguration {
 				properties.setPreferIpAddress(preferIpAddress);
 			}
 			properties.getMetadata().putAll(registration.getMetadata());
+			if (zone != null && !registration.getMetadata().containsKey(LocalZone.METADATA_KEY)) {
+				// Spring Cloud Consul's convention (its default-zone-metadata-name): the zone is the "zone" meta.
+				properties.getMetadata().put(LocalZone.METADATA_KEY, zone);
+			}
 		}
 
 	}

@@ -55,6 +55,14 @@ public class DiscoveryProperties {
 	private final @Nullable Duration maxStale;
 
 	/**
+	 * Zone this application runs in, such as eu-west-1a. Its clients prefer instances of this zone and its
+	 * registration publishes it as the instance's 'zone' metadata. Unset: spring.cloud.loadbalancer.zone,
+	 * eureka.instance.metadata-map.zone, spring.cloud.consul.discovery.instance-zone or
+	 * switchboard.registration.metadata.zone when set, else no zone (clients balance over all zones).
+	 */
+	private final @Nullable String zone;
+
+	/**
 	 * Static backend: instances listed in configuration.
 	 */
 	private final Static staticBackend;
@@ -71,12 +79,13 @@ public class DiscoveryProperties {
 	 * @param lookupTimeout longest wait for the backend to answer a lookup
 	 * @param maxStale how long last known instances stay in use during an outage, or {@code null} for as long
 	 * as the outage lasts
+	 * @param zone the zone this application runs in, or {@code null}
 	 * @param staticBackend the static backend's settings
 	 * @param dns the DNS backend's settings
 	 */
 	public DiscoveryProperties(@DefaultValue("static") DiscoveryType type,
 			@DefaultValue("10s") Duration refreshInterval, @DefaultValue("5s") Duration lookupTimeout,
-			@Nullable Duration maxStale,
+			@Nullable Duration maxStale, @Nullable String zone,
 			@Name("static") @Nullable Static staticBackend, @DefaultValue Dns dns) {
 		this.type = type;
 		this.refreshInterval = requirePositive(PREFIX + ".refresh-interval", refreshInterval);
@@ -86,6 +95,7 @@ public class DiscoveryProperties {
 					"must not be negative", "a duration such as 0s or 5m");
 		}
 		this.maxStale = maxStale;
+		this.zone = LocalZone.check(PREFIX + ".zone", zone);
 		this.staticBackend = (staticBackend != null) ? staticBackend : new Static(null);
 		this.dns = dns;
 	}
@@ -131,6 +141,15 @@ public class DiscoveryProperties {
 	}
 
 	/**
+	 * The zone this application runs in, as configured under {@code switchboard.discovery.zone}; see
+	 * {@link LocalZone#resolve} for the zone in effect.
+	 * @return the zone, or {@code null}
+	 */
+	public @Nullable String getZone() {
+		return this.zone;
+	}
+
+	/**
 	 * The static backend's settings.
 	 * @return the static settings
 	 */
@@ -143,10 +162,13 @@ public class DiscoveryProperties {
 	 */
 	public static class Static {
 
+		private static final String ZONE_QUERY = "zone=";
+
 		/**
 		 * Instances of each service, keyed by service id: absolute http or https URLs such as
 		 * http://10.0.0.5:8080. A path (http://10.0.0.5:8080/api) is the base path of REST calls to that
-		 * instance; gRPC clients ignore it, with a warning at startup.
+		 * instance; gRPC clients ignore it, with a warning at startup. The query ?zone=eu-west-1a gives the
+		 * instance's zone.
 		 */
 		private final Map<String, List<String>> services;
 
@@ -191,13 +213,27 @@ public class DiscoveryProperties {
 
 		static URI parseInstanceUrl(String property, String url) {
 			URI uri = PropertyChecks.httpUrl(property, url, "http://10.0.0.5:8080");
-			if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
+			String query = uri.getRawQuery();
+			if ((query != null && !query.startsWith(ZONE_QUERY)) || uri.getRawFragment() != null) {
 				throw new InvalidSwitchboardPropertyException(property, url,
-						"an instance URL takes no query or fragment",
-						"an absolute http or https URL with a host and an optional base path, such as "
-								+ "http://10.0.0.5:8080/api");
+						"an instance URL takes no query other than its zone, and no fragment",
+						"an absolute http or https URL with a host, an optional base path and an optional zone, "
+								+ "such as http://10.0.0.5:8080/api?zone=eu-west-1a");
+			}
+			if (query != null) {
+				LocalZone.check(property, query.substring(ZONE_QUERY.length()));
 			}
 			return uri;
+		}
+
+		/**
+		 * The zone an instance URL gives with {@code ?zone=}.
+		 * @param uri the parsed instance URL
+		 * @return the zone, or {@code null}
+		 */
+		public static @Nullable String zoneOf(URI uri) {
+			String query = uri.getRawQuery();
+			return (query != null && query.startsWith(ZONE_QUERY)) ? query.substring(ZONE_QUERY.length()) : null;
 		}
 
 	}
@@ -257,6 +293,12 @@ public class DiscoveryProperties {
 		 */
 		private final boolean secure;
 
+		/**
+		 * Whether the zone of each SRV target is read from its TXT records: an entry zone=<zone> (the form in
+		 * which Consul's DNS interface gives node metadata). Costs one more query per target and refresh.
+		 */
+		private final boolean zoneTxt;
+
 		private final DnsDiscoverySettings settings;
 
 		/**
@@ -270,12 +312,13 @@ public class DiscoveryProperties {
 		 * @param port port in 'a' mode
 		 * @param queryTimeout lookup timeout
 		 * @param secure whether to call over https
+		 * @param zoneTxt whether SRV targets' zones are read from their TXT records
 		 */
 		public Dns(@DefaultValue("srv") DnsDiscoverySettings.Mode mode, @Nullable List<String> servers,
 				@Nullable String domain, @DefaultValue(DnsDiscoverySettings.DEFAULT_SRV_NAME_TEMPLATE) String srvNameTemplate,
 				@DefaultValue("http") String portName, @DefaultValue("tcp") String protocol,
 				@DefaultValue("80") int port, @DefaultValue("2s") Duration queryTimeout,
-				@DefaultValue("false") boolean secure) {
+				@DefaultValue("false") boolean secure, @DefaultValue("false") boolean zoneTxt) {
 			this.mode = mode;
 			this.servers = (servers != null) ? List.copyOf(servers) : List.of();
 			this.domain = domain;
@@ -289,13 +332,14 @@ public class DiscoveryProperties {
 			this.port = port;
 			this.queryTimeout = requirePositive(DNS_PREFIX + ".query-timeout", queryTimeout);
 			this.secure = secure;
+			this.zoneTxt = zoneTxt;
 			List<InetSocketAddress> addresses = new ArrayList<>();
 			for (int i = 0; i < this.servers.size(); i++) {
 				addresses.add(parseServer(DNS_PREFIX + ".servers[" + i + "]", this.servers.get(i)));
 			}
 			try {
 				this.settings = new DnsDiscoverySettings(mode, addresses, domain, srvNameTemplate, portName, protocol,
-						port, queryTimeout, secure);
+						port, queryTimeout, secure, zoneTxt);
 			}
 			catch (IllegalArgumentException ex) {
 				String property = ex.getMessage().startsWith("srvNameTemplate") ? ".srv-name-template"
@@ -419,6 +463,14 @@ public class DiscoveryProperties {
 		 */
 		public boolean isSecure() {
 			return this.secure;
+		}
+
+		/**
+		 * Whether SRV targets' zones are read from their TXT records.
+		 * @return whether to read zones from TXT records
+		 */
+		public boolean isZoneTxt() {
+			return this.zoneTxt;
 		}
 
 		/**

@@ -8,6 +8,8 @@ import com.netflix.appinfo.HealthCheckHandler;
 import com.netflix.discovery.EurekaClient;
 import com.netflix.discovery.EurekaClientConfig;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.switchboard.autoconfigure.diagnostics.InvalidSwitchboardPropertyException;
 import dev.switchboard.core.discovery.ServiceDiscovery;
 
@@ -124,7 +126,7 @@ class EurekaDiscoveryBackendConfiguration {
 		@Override
 		public Object postProcessAfterInitialization(Object bean, String beanName) throws BeansException {
 			if (bean instanceof EurekaInstanceConfigBean instance) {
-				apply(RegistrationProperties.bind(this.environment), instance);
+				apply(RegistrationProperties.bind(this.environment), LocalZone.resolve(this.environment), instance);
 			}
 			else if (bean instanceof EurekaClientConfigBean client
 					&& !RegistrationProperties.bind(this.environment).isEnabled()) {
@@ -133,7 +135,8 @@ class EurekaDiscoveryBackendConfiguration {
 			return bean;
 		}
 
-		static void apply(RegistrationProperties registration, EurekaInstanceConfigBean instance) {
+		static void apply(RegistrationProperties registration, @Nullable String zone,
+				EurekaInstanceConfigBean instance) {
 			String serviceName = registration.getServiceName();
 			if (serviceName != null) {
 				// Eureka looks instances up by VIP address, so the virtual host names follow the app name.
@@ -160,6 +163,10 @@ class EurekaDiscoveryBackendConfiguration {
 				}
 			}
 			instance.getMetadataMap().putAll(registration.getMetadata());
+			if (zone != null && !registration.getMetadata().containsKey(LocalZone.METADATA_KEY)) {
+				// Spring Cloud Netflix's convention: an instance's zone is its "zone" metadata.
+				instance.getMetadataMap().put(LocalZone.METADATA_KEY, zone);
+			}
 		}
 
 	}

@@ -3,6 +3,7 @@ package dev.switchboard.autoconfigure.discovery;
 import java.net.URI;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -95,9 +96,17 @@ public final class ServiceDiscoveryAutoConfiguration {
 			instance.setPort(port);
 			instance.setSecure(secure);
 			instance.setUri(URI.create((secure ? "https" : "http") + "://" + uri.getHost() + ":" + port));
+			Map<String, String> metadata = new LinkedHashMap<>();
 			if (uri.getRawPath() != null && !uri.getRawPath().isEmpty() && !uri.getRawPath().equals("/")) {
 				// The path is the instance's base path for REST calls (see InstanceUris): never dropped.
-				instance.setMetadata(Map.of("base-path", uri.getRawPath()));
+				metadata.put("base-path", uri.getRawPath());
+			}
+			String zone = DiscoveryProperties.Static.zoneOf(uri);
+			if (zone != null) {
+				metadata.put(LocalZone.METADATA_KEY, zone);
+			}
+			if (!metadata.isEmpty()) {
+				instance.setMetadata(Collections.unmodifiableMap(metadata));
 			}
 			return instance;
 		}

@@ -1,5 +1,6 @@
 package dev.switchboard.autoconfigure.loadbalancer;
 
+import dev.switchboard.autoconfigure.client.ClientBalancers;
 import dev.switchboard.autoconfigure.client.ServiceClientProperties;
 import dev.switchboard.core.balancer.LoadBalancer;
 
@@ -23,10 +24,14 @@ public class SwitchboardLoadBalancerClientConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	LoadBalancer switchboardLoadBalancer(Environment environment, ObjectProvider<ServiceClientProperties> properties) {
+	LoadBalancer switchboardLoadBalancer(Environment environment, ObjectProvider<ServiceClientProperties> properties,
+			ObjectProvider<ClientBalancers> balancers) {
 		String serviceId = environment.getProperty(LoadBalancerClientFactory.PROPERTY_NAME, "default");
 		ServiceClientProperties clients = properties.getIfAvailable(() -> new ServiceClientProperties(null, null));
-		return clients.resolve(serviceId).loadBalancer().create();
+		// Spring Cloud's instance supplier, not Switchboard's discovery, decides what is offered here: the local
+		// zone is counted among the offered instances only.
+		String zone = balancers.getIfAvailable(() -> ClientBalancers.NO_ZONE).getLocalZone();
+		return new ClientBalancers(zone, null).create(clients.resolve(serviceId), null);
 	}
 
 	@Bean

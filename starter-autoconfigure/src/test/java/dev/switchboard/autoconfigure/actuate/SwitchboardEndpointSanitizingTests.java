@@ -25,10 +25,10 @@ class SwitchboardEndpointSanitizingTests {
 	@Test
 	void secretMetadataAndUserInfoAreNotShown() {
 		ServiceClientProperties.Client legacy = new ServiceClientProperties.Client("http://user:pw@host:1", null, null,
-				null, null, null, null, null, null, null, null, null);
+				null, null, null, null, null, null, null, null, null, null);
 		ServiceClientProperties properties = new ServiceClientProperties(
 				Map.of("legacy", legacy, "inventory", new ServiceClientProperties.Client(null, null, null, null, null,
-						null, null, null, null, null, null, null)),
+						null, null, null, null, null, null, null, null)),
 				null);
 		ServiceInstance instance = new DefaultServiceInstance("i1", "inventory", "10.0.0.5", 8080, false,
 				Map.of("token", "s3cr3t", "zone", "a", "registry", "http://admin:hunter2@registry:8761"));

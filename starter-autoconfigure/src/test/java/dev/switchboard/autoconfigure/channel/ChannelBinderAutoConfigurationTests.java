@@ -58,14 +58,36 @@ class ChannelBinderAutoConfigurationTests {
 	@Test
 	void binderSettingsComeFromTheirProperties() {
 		this.contextRunner
-			.withPropertyValues("switchboard.channel-binders.rabbit.queue-type=quorum",
-					"switchboard.channel-binders.rabbit.prefetch=10")
+			.withPropertyValues("switchboard.channel-binders.rabbit.queue-type=quorum")
 			.run((context) -> {
 				RabbitChannelBinder.Settings settings = context.getBean(RabbitChannelBinder.class).getSettings();
-				assertThat(settings.queueType()).isEqualTo(RabbitChannelBinder.QueueType.QUORUM);
-				assertThat(settings.prefetch()).isEqualTo(10);
+				assertThat(settings.queue("any").type()).isEqualTo(RabbitChannelBinder.QueueType.QUORUM);
 				assertThat(settings.publishAttempts()).isEqualTo(5);
 			});
+	}
+
+	@Test
+	void channelQueueSettingsOverrideTheBinderWideOnes() {
+		this.contextRunner
+			.withPropertyValues("switchboard.channel-binders.rabbit.channels.orders.queue-type=quorum",
+					"switchboard.channel-binders.rabbit.channels.orders.delivery-limit=5")
+			.run((context) -> {
+				RabbitChannelBinder.Settings settings = context.getBean(RabbitChannelBinder.class).getSettings();
+				assertThat(settings.queue("orders"))
+					.isEqualTo(new RabbitChannelBinder.QueueSettings(RabbitChannelBinder.QueueType.QUORUM, 5));
+				assertThat(settings.queue("audit"))
+					.isEqualTo(new RabbitChannelBinder.QueueSettings(RabbitChannelBinder.QueueType.CLASSIC, null));
+			});
+	}
+
+	@Test
+	void deliveryLimitOnClassicQueuesFailsNamingTheProperty() {
+		this.contextRunner.withPropertyValues("switchboard.channel-binders.rabbit.channels.orders.delivery-limit=5")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.isInstanceOf(InvalidSwitchboardPropertyException.class)
+				.hasMessageContaining("'switchboard.channel-binders.rabbit.channels.orders.delivery-limit'")
+				.hasMessageContaining("quorum"));
 	}
 
 	@Test

@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import dev.switchboard.core.annotation.ChannelClient;
 import dev.switchboard.core.annotation.ChannelListener;
 import dev.switchboard.core.annotation.MessageKey;
+import dev.switchboard.core.annotation.MessageType;
 import dev.switchboard.core.annotation.Publish;
 import dev.switchboard.core.channel.ChannelDestination;
 import dev.switchboard.core.channel.ConsumerSettings;
@@ -74,7 +75,7 @@ class ChannelRetryAndDeadLetterTests {
 			assertThat(deadLetter).isNotNull();
 			assertThat(deadLetter.getKey()).isEqualTo("same-key");
 			assertThat(new String(deadLetter.getPayload())).contains("poison");
-			assertThat(deadLetter.getType()).isEqualTo(Shipment.class.getName());
+			assertThat(deadLetter.getType()).isEqualTo("shipment");
 			assertThat(deadLetter.getHeaders())
 				.containsEntry(DeadLetterHeaders.EXCEPTION_CLASS, IllegalStateException.class.getName())
 				.containsEntry(DeadLetterHeaders.EXCEPTION_MESSAGE, "warehouse rejected poison")
@@ -150,6 +151,7 @@ class ChannelRetryAndDeadLetterTests {
 		return deadLetters;
 	}
 
+	@MessageType("shipment")
 	record Shipment(String id) {
 	}
 

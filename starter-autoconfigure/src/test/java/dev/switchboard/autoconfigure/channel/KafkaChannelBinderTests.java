@@ -12,8 +12,12 @@ import dev.switchboard.core.channel.Message;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.kafka.test.EmbeddedKafkaBroker;
@@ -70,7 +74,27 @@ class KafkaChannelBinderTests extends AbstractChannelBinderTests {
 			Header contentType = record.headers().lastHeader(Message.CONTENT_TYPE_HEADER);
 			assertThat(contentType).isNotNull();
 			assertThat(new String(contentType.value(), StandardCharsets.UTF_8)).isEqualTo("application/json");
+			// No Java class name travels: Order has no @MessageType.
+			assertThat(record.headers().lastHeader(Message.TYPE_HEADER)).isNull();
 		}
+	}
+
+	@Test
+	void recordWithoutValueArrivesAsTombstone() throws Exception {
+		Map<String, Object> configs = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+				EmbeddedKafkaCondition.getBroker().getBrokersAsString(), ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
+				StringSerializer.class, ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+		Listeners listeners = listeners();
+		listeners.deadLetters.clear();
+		try (KafkaProducer<String, String> producer = new KafkaProducer<>(configs)) {
+			String topic = destination("shipments") + ".dlq";
+			producer.send(new ProducerRecord<>(topic, "deleted-key", null)).get(10, TimeUnit.SECONDS);
+		}
+		Message tombstone = listeners.deadLetters.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+		assertThat(tombstone).isNotNull();
+		assertThat(tombstone.isTombstone()).isTrue();
+		assertThat(tombstone.getKey()).isEqualTo("deleted-key");
+		assertThat(tombstone.getPayloadLength()).isZero();
 	}
 
 	@Override

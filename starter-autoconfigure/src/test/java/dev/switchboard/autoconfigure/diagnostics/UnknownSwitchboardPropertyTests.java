@@ -62,6 +62,13 @@ class UnknownSwitchboardPropertyTests {
 	}
 
 	@Test
+	void propertyReplacedBySpringBootsOwnNamesTheReplacement() {
+		this.contextRunner.withPropertyValues("switchboard.channel-binders.rabbit.prefetch=10")
+			.run(failsWith("Unknown property 'switchboard.channel-binders.rabbit.prefetch' "
+					+ "(did you mean 'spring.rabbitmq.listener.simple.prefetch'?)"));
+	}
+
+	@Test
 	void keyFarFromAnyKnownOneListsTheValidKeysAtItsLevel() {
 		this.contextRunner.withPropertyValues("switchboard.clients.inventory.timeout.everything=2s")
 			.run(failsWith("Unknown property 'switchboard.clients.inventory.timeout.everything' "
@@ -100,7 +107,7 @@ class UnknownSwitchboardPropertyTests {
 					"switchboard.clients.inventory.retry.statuses[0]=503", "switchboard.client-defaults.load-balancer=random",
 					"switchboard.channels.orders.destination=orders.v1", "switchboard.channels.orders.retry.backoff=1s",
 					"switchboard.channel-defaults.group=billing", "switchboard.channel-deduplication.window=1m",
-					"switchboard.channel-binders.rabbit.prefetch=10", "switchboard.channel-binders.kafka.partitions=1",
+					"switchboard.channel-binders.rabbit.max-pending=10", "switchboard.channel-binders.kafka.partitions=1",
 					"switchboard.registration.metadata.zone=a", "switchboard.registration.metadata[my.key]=b",
 					"switchboard.propagation.headers[0]=x-tenant", "switchboard.grpc.server.exports[0]=inventory",
 					"switchboard.spring-cloud-loadbalancer.enabled=false",

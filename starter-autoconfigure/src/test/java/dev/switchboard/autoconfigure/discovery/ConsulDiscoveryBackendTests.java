@@ -13,6 +13,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.switchboard.autoconfigure.discovery.ConsulProtocolDouble.RecordedRequest;
 import dev.switchboard.autoconfigure.discovery.ConsulProtocolDouble.Registration;
+import dev.switchboard.core.balancer.ZoneAwareLoadBalancer;
 import dev.switchboard.core.discovery.CachingServiceDiscovery;
 import dev.switchboard.core.discovery.ServiceDiscovery;
 
@@ -53,7 +54,7 @@ class ConsulDiscoveryBackendTests {
 	static void start() {
 		consul = ConsulProtocolDouble.start();
 		inventory = startApplication("inventory-app", "switchboard.registration.service-name=inventory",
-				"switchboard.registration.metadata.zone=zone-a", "switchboard.registration.metadata.version=1.4.2");
+				"switchboard.discovery.zone=zone-a", "switchboard.registration.metadata.version=1.4.2");
 	}
 
 	@AfterAll
@@ -92,6 +93,8 @@ class ConsulDiscoveryBackendTests {
 					assertThat(instance.getHost()).isEqualTo("127.0.0.1");
 					assertThat(instance.getPort()).isEqualTo(port(inventory));
 					assertThat(instance.getMetadata()).containsEntry("zone", "zone-a");
+					// The zone the application declared is the zone its clients see.
+					assertThat(ZoneAwareLoadBalancer.zoneOf(instance)).isEqualTo("zone-a");
 				}));
 	}
 

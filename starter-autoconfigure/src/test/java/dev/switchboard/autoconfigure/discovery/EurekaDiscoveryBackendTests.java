@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
+import dev.switchboard.core.balancer.ZoneAwareLoadBalancer;
 import dev.switchboard.core.discovery.CachingServiceDiscovery;
 
 import org.springframework.boot.SpringBootConfiguration;
@@ -60,7 +61,7 @@ class EurekaDiscoveryBackendTests {
 		serverPort = freePort();
 		server = startServer();
 		inventory = startClient("inventory-app", "switchboard.registration.service-name=inventory",
-				"switchboard.registration.metadata.zone=zone-a", "switchboard.registration.prefer-ip-address=true");
+				"switchboard.discovery.zone=zone-a", "switchboard.registration.prefer-ip-address=true");
 	}
 
 	@AfterAll
@@ -95,6 +96,8 @@ class EurekaDiscoveryBackendTests {
 					assertThat(instance.getHost()).isEqualTo("127.0.0.1");
 					assertThat(instance.getPort()).isEqualTo(port(inventory));
 					assertThat(instance.getMetadata()).containsEntry("zone", "zone-a");
+					// The zone the application declared is the zone its clients see.
+					assertThat(ZoneAwareLoadBalancer.zoneOf(instance)).isEqualTo("zone-a");
 				}));
 		// Metadata contributed once the application runs reaches the registry with the next replication.
 		await().atMost(Duration.ofSeconds(10))

@@ -90,4 +90,44 @@ class RegistrationMappingTests {
 		assertThat(client.shouldRegisterWithEureka()).isFalse();
 	}
 
+	@Test
+	void consulPublishesTheApplicationsZone() {
+		ConsulDiscoveryProperties consul = new ConsulDiscoveryProperties(this.inetUtils);
+		new ConsulRegistrationPostProcessor(new MockEnvironment().withProperty("switchboard.discovery.zone", "zone-b"))
+			.postProcessAfterInitialization(consul, "consul");
+		assertThat(consul.getMetadata()).containsEntry("zone", "zone-b");
+	}
+
+	@Test
+	void eurekaPublishesTheApplicationsZone() {
+		EurekaInstanceConfigBean instance = new EurekaInstanceConfigBean(this.inetUtils);
+		new EurekaRegistrationPostProcessor(new MockEnvironment().withProperty("switchboard.discovery.zone", "zone-b"))
+			.postProcessAfterInitialization(instance, "instance");
+		assertThat(instance.getMetadataMap()).containsEntry("zone", "zone-b");
+	}
+
+	@Test
+	void zoneFallsBackToSpringCloudLoadBalancersZone() {
+		EurekaInstanceConfigBean instance = new EurekaInstanceConfigBean(this.inetUtils);
+		new EurekaRegistrationPostProcessor(new MockEnvironment().withProperty("spring.cloud.loadbalancer.zone", "zone-c"))
+			.postProcessAfterInitialization(instance, "instance");
+		assertThat(instance.getMetadataMap()).containsEntry("zone", "zone-c");
+	}
+
+	@Test
+	void zoneInRegistrationMetadataWinsOverTheApplicationsZone() {
+		ConsulDiscoveryProperties consul = new ConsulDiscoveryProperties(this.inetUtils);
+		new ConsulRegistrationPostProcessor(new MockEnvironment().withProperty("switchboard.discovery.zone", "zone-b")
+			.withProperty("switchboard.registration.metadata.zone", "zone-x")).postProcessAfterInitialization(consul,
+					"consul");
+		assertThat(consul.getMetadata()).containsEntry("zone", "zone-x");
+	}
+
+	@Test
+	void noZoneIsPublishedWhenTheApplicationHasNone() {
+		EurekaInstanceConfigBean instance = new EurekaInstanceConfigBean(this.inetUtils);
+		new EurekaRegistrationPostProcessor(new MockEnvironment()).postProcessAfterInitialization(instance, "instance");
+		assertThat(instance.getMetadataMap()).doesNotContainKey("zone");
+	}
+
 }

@@ -1,5 +1,7 @@
 package dev.switchboard.autoconfigure.discovery;
 
+import java.util.List;
+
 import java.net.InetSocketAddress;
 
 import org.junit.jupiter.api.Test;
@@ -8,6 +10,7 @@ import org.xbill.DNS.Resolver;
 import dev.switchboard.autoconfigure.diagnostics.InvalidSwitchboardPropertyException;
 import dev.switchboard.autoconfigure.discovery.dns.DnsDiscoveryClient;
 import dev.switchboard.autoconfigure.discovery.dns.DnsDiscoverySettings;
+import dev.switchboard.core.balancer.ZoneAwareLoadBalancer;
 import dev.switchboard.core.discovery.CachingServiceDiscovery;
 import dev.switchboard.core.discovery.ServiceDiscovery;
 
@@ -126,6 +129,50 @@ class ServiceDiscoveryAutoConfigurationTests {
 	}
 
 	@Test
+	void staticInstanceTakesItsZoneFromTheZoneQuery() {
+		this.contextRunner
+			.withPropertyValues("switchboard.discovery.static.services.inventory[0]=http://127.0.0.1:8081?zone=zone-a",
+					"switchboard.discovery.static.services.inventory[1]=http://127.0.0.1:8082/api?zone=zone-b",
+					"switchboard.discovery.static.services.inventory[2]=http://127.0.0.1:8083")
+			.run((context) -> {
+				List<ServiceInstance> instances = context.getBean(ServiceDiscovery.class).getInstances("inventory");
+				assertThat(instances).extracting(ZoneAwareLoadBalancer::zoneOf).containsExactly("zone-a", "zone-b", null);
+				assertThat(instances.get(1).getMetadata()).containsEntry("base-path", "/api");
+				assertThat(instances).extracting(ServiceInstance::getUri)
+					.extracting(java.net.URI::toString)
+					.containsExactly("http://127.0.0.1:8081", "http://127.0.0.1:8082", "http://127.0.0.1:8083");
+			});
+	}
+
+	@Test
+	void staticInstanceUrlWithAnotherQueryFailsNamingTheProperty() {
+		this.contextRunner
+			.withPropertyValues("switchboard.discovery.static.services.inventory[0]=http://127.0.0.1:8081?region=eu")
+			.run((context) -> {
+				InvalidSwitchboardPropertyException ex = findCause(context.getStartupFailure(),
+						InvalidSwitchboardPropertyException.class);
+				assertThat(ex.getProperty()).isEqualTo("switchboard.discovery.static.services.inventory[0]");
+				assertThat(ex.getMessage()).contains("?zone=eu-west-1a");
+			});
+	}
+
+	@Test
+	void invalidZoneFailsNamingTheProperty() {
+		this.contextRunner.withPropertyValues("switchboard.discovery.zone=eu west")
+			.run((context) -> {
+				InvalidSwitchboardPropertyException ex = findCause(context.getStartupFailure(),
+						InvalidSwitchboardPropertyException.class);
+				assertThat(ex.getProperty()).isEqualTo("switchboard.discovery.zone");
+				assertThat(ex.getMessage()).contains("not a valid zone name").contains("eu-west-1a");
+			});
+		this.contextRunner
+			.withPropertyValues("switchboard.discovery.static.services.inventory[0]=http://127.0.0.1:8081?zone=")
+			.run((context) -> assertThat(
+					findCause(context.getStartupFailure(), InvalidSwitchboardPropertyException.class).getProperty())
+				.isEqualTo("switchboard.discovery.static.services.inventory[0]"));
+	}
+
+	@Test
 	void urlWithoutHostFailsNamingTheProperty() {
 		this.contextRunner.withPropertyValues("switchboard.discovery.static.services.inventory[0]=http:///items")
 			.run((context) -> assertThat(
@@ -146,7 +193,8 @@ class ServiceDiscoveryAutoConfigurationTests {
 		this.contextRunner
 			.withPropertyValues("switchboard.discovery.type=dns", "switchboard.discovery.dns.mode=a",
 					"switchboard.discovery.dns.servers=127.0.0.1:5353,[::1]", "switchboard.discovery.dns.domain=svc.local",
-					"switchboard.discovery.dns.port=8080", "switchboard.discovery.dns.query-timeout=750ms")
+					"switchboard.discovery.dns.port=8080", "switchboard.discovery.dns.query-timeout=750ms",
+					"switchboard.discovery.dns.zone-txt=true")
 			.run((context) -> {
 				DiscoveryBackend backend = context.getBean(DiscoveryBackend.class);
 				assertThat(backend.name()).isEqualTo("dns");
@@ -158,6 +206,7 @@ class ServiceDiscoveryAutoConfigurationTests {
 				assertThat(settings.hostName("inventory")).isEqualTo("inventory.svc.local");
 				assertThat(settings.port()).isEqualTo(8080);
 				assertThat(settings.queryTimeout()).hasMillis(750);
+				assertThat(settings.zoneTxt()).isTrue();
 				assertThat(context.getBean(ServiceDiscovery.class).backend()).isEqualTo("dns");
 			});
 	}

@@ -68,6 +68,15 @@ class SpringCloudLoadBalancerIntegrationTests {
 		}
 	}
 
+	@Test
+	void loadBalancedClientsPreferTheOwnZoneOverLatency() {
+		try (ConfigurableApplicationContext context = start("switchboard.spring-cloud-loadbalancer.enabled=true",
+				"switchboard.discovery.zone=zone-b", "spring.cloud.discovery.client.simple.instances.mixed[0].metadata.zone=zone-a",
+				"spring.cloud.discovery.client.simple.instances.mixed[1].metadata.zone=zone-b")) {
+			assertThat(call(context, 10)).containsOnlyKeys("slow");
+		}
+	}
+
 	private static Map<String, Integer> call(ConfigurableApplicationContext context, int calls) {
 		RestClient client = context.getBean("loadBalanced", RestClient.Builder.class).build();
 		Map<String, Integer> answers = new HashMap<>();
@@ -78,9 +87,10 @@ class SpringCloudLoadBalancerIntegrationTests {
 		return answers;
 	}
 
-	private static ConfigurableApplicationContext start(String property) {
+	private static ConfigurableApplicationContext start(String... properties) {
 		return new SpringApplicationBuilder(TestApplication.class).web(WebApplicationType.NONE)
-			.properties(property,
+			.properties(properties)
+			.properties(
 					"spring.cloud.discovery.client.simple.instances.mixed[0].uri=http://127.0.0.1:"
 							+ fast.getAddress().getPort(),
 					"spring.cloud.discovery.client.simple.instances.mixed[1].uri=http://127.0.0.1:"

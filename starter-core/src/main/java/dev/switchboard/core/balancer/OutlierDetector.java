@@ -151,6 +151,15 @@ public final class OutlierDetector {
 	}
 
 	/**
+	 * Whether any instance may be ejected now: a read without allocation, for callers that check instances one
+	 * by one only when there is something to find.
+	 * @return {@code false} when no instance is ejected; {@code true} when one is or was until just now
+	 */
+	public boolean mayHaveEjections() {
+		return !this.ejections.isEmpty();
+	}
+
+	/**
 	 * Whether {@code instance} is ejected now.
 	 * @param instance the instance
 	 * @return {@code true} if {@link #filter(List)} leaves it out

@@ -26,7 +26,12 @@ public final class Message {
 	 */
 	public static final String ID_HEADER = "switchboard-id";
 
-	/** Header naming the payload's type, for consumers and tools that need more than the bytes. */
+	/**
+	 * Header naming the payload's logical type, for consumers and tools that need more than the bytes. Channel
+	 * publishers write it only for payload classes annotated with
+	 * {@link dev.switchboard.core.annotation.MessageType @MessageType}: a Java class name on the wire would tie
+	 * every consumer to the publisher's code.
+	 */
 	public static final String TYPE_HEADER = "switchboard-type";
 
 	/** Header relating a reply to its request. */
@@ -49,11 +54,14 @@ public final class Message {
 
 	private final byte[] payload;
 
+	private final boolean tombstone;
+
 	private Message(Builder builder) {
 		this.id = (builder.id != null) ? builder.id : UUID.randomUUID().toString();
 		this.key = builder.key;
 		this.headers = Collections.unmodifiableMap(new LinkedHashMap<>(builder.headers));
 		this.payload = builder.payload.clone();
+		this.tombstone = builder.tombstone;
 	}
 
 	/**
@@ -83,6 +91,7 @@ public final class Message {
 		builder.id = this.id;
 		builder.key = this.key;
 		builder.headers.putAll(this.headers);
+		builder.tombstone = this.tombstone;
 		return builder;
 	}
 
@@ -103,7 +112,7 @@ public final class Message {
 	}
 
 	/**
-	 * The headers, including {@link #TYPE_HEADER}.
+	 * The headers, including {@link #CONTENT_TYPE_HEADER} and, when present, {@link #TYPE_HEADER}.
 	 * @return an unmodifiable map in insertion order
 	 */
 	public Map<String, String> getHeaders() {
@@ -143,10 +152,19 @@ public final class Message {
 		return this.payload.length;
 	}
 
+	/**
+	 * Whether this message has no payload at all, as opposed to an empty one: a Kafka record with a {@code null}
+	 * value, which on a compacted topic deletes its key. Its payload reads as no bytes.
+	 * @return {@code true} for a tombstone
+	 */
+	public boolean isTombstone() {
+		return this.tombstone;
+	}
+
 	@Override
 	public String toString() {
 		return "Message[id=" + this.id + ", key=" + this.key + ", headers=" + this.headers + ", payload="
-				+ this.payload.length + " bytes]";
+				+ (this.tombstone ? "none (tombstone)" : this.payload.length + " bytes") + "]";
 	}
 
 	/**
@@ -161,6 +179,8 @@ public final class Message {
 		private @Nullable String key;
 
 		private final Map<String, String> headers = new LinkedHashMap<>();
+
+		private boolean tombstone;
 
 		private Builder(byte[] payload) {
 			this.payload = Objects.requireNonNull(payload, "payload");
@@ -239,6 +259,17 @@ public final class Message {
 		 */
 		public Builder payload(byte[] payload) {
 			this.payload = Objects.requireNonNull(payload, "payload");
+			this.tombstone = false;
+			return this;
+		}
+
+		/**
+		 * Makes the message a {@linkplain Message#isTombstone() tombstone}: no payload at all.
+		 * @return this builder
+		 */
+		public Builder tombstone() {
+			this.payload = new byte[0];
+			this.tombstone = true;
 			return this;
 		}
 

@@ -3,6 +3,7 @@ package dev.switchboard.test.sample;
 import dev.switchboard.core.annotation.ChannelClient;
 import dev.switchboard.core.annotation.MessageHeader;
 import dev.switchboard.core.annotation.MessageKey;
+import dev.switchboard.core.annotation.MessageType;
 import dev.switchboard.core.annotation.Publish;
 
 /**
@@ -16,6 +17,7 @@ public interface OrderEvents {
 	@Publish("orders")
 	void placed(@MessageKey String orderId, OrderPlaced event, @MessageHeader("tenant") String tenant);
 
+	@MessageType("order-placed")
 	record OrderPlaced(String orderId, String sku, int quantity) {
 	}
 

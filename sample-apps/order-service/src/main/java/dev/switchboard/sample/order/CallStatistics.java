@@ -10,7 +10,9 @@ import org.springframework.stereotype.Component;
 /**
  * What the order service saw, for the demo's summary: calls answered per protocol and instance, failed calls
  * (idempotent ones, which Switchboard retries on another instance, apart from non-idempotent ones, which it
- * must not retry), and events published.
+ * must not retry once sent), and events published. Failures are also split by whether the request had left:
+ * a non-idempotent call that failed after its request was sent (in flight when an instance died) is the only
+ * failure Switchboard may not mend; every other one (idempotent, or never sent) counts as "other".
  *
  * @author Switchboard
  */
@@ -23,6 +25,10 @@ class CallStatistics {
 
 	private final AtomicLong nonIdempotentFailures = new AtomicLong();
 
+	private final AtomicLong inFlightFailures = new AtomicLong();
+
+	private final AtomicLong otherFailures = new AtomicLong();
+
 	private final AtomicLong published = new AtomicLong();
 
 	private final AtomicLong publishFailures = new AtomicLong();
@@ -33,8 +39,9 @@ class CallStatistics {
 			.incrementAndGet();
 	}
 
-	void failed(boolean idempotent) {
+	void failed(boolean idempotent, boolean sent) {
 		(idempotent ? this.idempotentFailures : this.nonIdempotentFailures).incrementAndGet();
+		((!idempotent && sent) ? this.inFlightFailures : this.otherFailures).incrementAndGet();
 	}
 
 	void published(boolean acknowledged) {
@@ -49,11 +56,11 @@ class CallStatistics {
 			answered.put(protocol, counts);
 		});
 		return new Snapshot(answered, this.idempotentFailures.get(), this.nonIdempotentFailures.get(),
-				this.published.get(), this.publishFailures.get());
+				this.inFlightFailures.get(), this.otherFailures.get(), this.published.get(), this.publishFailures.get());
 	}
 
 	record Snapshot(Map<String, Map<String, Long>> answered, long idempotentFailures, long nonIdempotentFailures,
-			long published, long publishFailures) {
+			long inFlightFailures, long otherFailures, long published, long publishFailures) {
 	}
 
 }

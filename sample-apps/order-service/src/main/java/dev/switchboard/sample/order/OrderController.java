@@ -7,7 +7,6 @@ import dev.switchboard.sample.api.StockApi.StockLevel;
 import dev.switchboard.sample.order.InventoryClient.Item;
 import dev.switchboard.sample.order.InventoryClient.Reservation;
 import dev.switchboard.sample.order.InventoryClient.ReservationRequest;
-import dev.switchboard.sample.order.OrderEvents.OrderPlaced;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -22,7 +21,8 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * Places orders: checks stock over gRPC, reads the item and reserves it over REST, each call answered by
- * whichever inventory instance the client's balancer picked, then publishes {@code OrderPlaced}.
+ * whichever inventory instance the client's balancer picked, then stores the order and publishes
+ * {@code OrderPlaced} in one transaction ({@link OrderService}, through the transactional outbox).
  *
  * @author Switchboard
  */
@@ -36,16 +36,16 @@ class OrderController {
 
 	private final InventoryClient inventory;
 
-	private final OrderEvents events;
+	private final OrderService orders;
 
 	private final CallStatistics statistics;
 
 	private final AtomicLong ids = new AtomicLong();
 
-	OrderController(StockApi stock, InventoryClient inventory, OrderEvents events, CallStatistics statistics) {
+	OrderController(StockApi stock, InventoryClient inventory, OrderService orders, CallStatistics statistics) {
 		this.stock = stock;
 		this.inventory = inventory;
-		this.events = events;
+		this.orders = orders;
 		this.statistics = statistics;
 	}
 
@@ -62,7 +62,7 @@ class OrderController {
 			order = order.withItemBy(item.instance());
 		}
 		catch (RuntimeException ex) {
-			this.statistics.failed(true);
+			this.statistics.failed(true, RequestSent.by(ex));
 			return failed(order, "idempotent call failed: " + ex.getMessage(), ex);
 		}
 		try {
@@ -72,11 +72,11 @@ class OrderController {
 			order = order.withReservedBy(reservation.instance());
 		}
 		catch (RuntimeException ex) {
-			this.statistics.failed(false);
+			this.statistics.failed(false, RequestSent.by(ex));
 			return failed(order, "reservation failed: " + ex.getMessage(), ex);
 		}
 		try {
-			this.events.placed(orderId, new OrderPlaced(orderId, request.sku(), request.quantity()));
+			this.orders.place(orderId, request.sku(), request.quantity());
 			this.statistics.published(true);
 			order = order.published();
 		}

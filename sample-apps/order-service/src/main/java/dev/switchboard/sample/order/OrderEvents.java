@@ -14,7 +14,8 @@ import dev.switchboard.core.annotation.Publish;
 public interface OrderEvents {
 
 	/**
-	 * Publishes that an order was placed and waits until the broker acknowledged it.
+	 * Publishes that an order was placed. Channel {@code orders} publishes through the transactional outbox: the
+	 * call stores the event in the caller's transaction, and the relay sends it once that transaction commits.
 	 * @param orderId the order id, the message key (events of one order stay in order)
 	 * @param event the event
 	 */

@@ -54,6 +54,9 @@ class OrderControllerTests {
 	@Autowired
 	TestChannels channels;
 
+	@Autowired
+	OrderService orderService;
+
 	@Test
 	void placesAnOrderAndPublishesOrderPlaced() {
 		var response = this.orders.place(new OrderRequest("sku-1", 2));
@@ -64,6 +67,8 @@ class OrderControllerTests {
 		assertThat(placed.destination()).isEqualTo("orders.v1");
 		assertThat(placed.key()).isEqualTo(response.getBody().id());
 		assertThat(placed.payload(OrderPlaced.class)).isEqualTo(new OrderPlaced(response.getBody().id(), "sku-1", 2));
+		// The order was stored in the transaction that stored the event (relayed from the outbox after commit).
+		assertThat(this.orderService.count()).isEqualTo(1);
 	}
 
 	private static HttpServer startInventory() {

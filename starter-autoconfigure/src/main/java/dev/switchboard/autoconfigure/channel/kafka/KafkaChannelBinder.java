@@ -1,7 +1,6 @@
 package dev.switchboard.autoconfigure.channel.kafka;
 
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -19,15 +18,10 @@ import dev.switchboard.core.channel.Subscription;
 import dev.switchboard.core.channel.publish.PublishWindow;
 import dev.switchboard.core.channel.support.ContainerSubscription;
 import dev.switchboard.core.channel.support.ListenerInvoker;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
 import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
@@ -43,8 +37,10 @@ import org.springframework.kafka.listener.MessageListener;
  * <li>{@link #send} uses an idempotent producer with {@code acks=all}, each record within its deadline and at most
  * {@link Settings#maxPending()} at once ({@link KafkaPublisher}); the producer's {@code max.block.ms} and
  * {@code delivery.timeout.ms} are set from the publish deadlines unless the application set them.</li>
- * <li>Each subscription is a {@link ConcurrentMessageListenerContainer} with {@code concurrency} consumers; a
- * partition is consumed by one of them, so a key's records are processed in order.</li>
+ * <li>Each subscription is a {@link ConcurrentMessageListenerContainer} made by a container factory (in an
+ * application, configured by Spring Boot from {@code spring.kafka.listener.*} and the application's container
+ * customizer) with {@code concurrency} consumers; a partition is consumed by one of them, so a key's records are
+ * processed in order.</li>
  * <li>Failures are retried on the partition, then dead-lettered ({@link KafkaDeadLetters}).</li>
  * <li>{@link #request} uses a {@code ReplyingKafkaTemplate} ({@link KafkaRequestReply}).</li>
  * </ul>
@@ -67,6 +63,8 @@ public final class KafkaChannelBinder implements ChannelBinder {
 	private final DefaultKafkaProducerFactory<String, byte[]> producerFactory;
 
 	private final DefaultKafkaConsumerFactory<String, byte[]> consumerFactory;
+
+	private final ConcurrentKafkaListenerContainerFactory<String, byte[]> containerFactory;
 
 	private final KafkaTopics topics;
 
@@ -99,7 +97,7 @@ public final class KafkaChannelBinder implements ChannelBinder {
 	}
 
 	/**
-	 * Creates a binder. No connection is made before the first use.
+	 * Creates a binder with Spring Kafka's defaults for its clients. No connection is made before the first use.
 	 * @param producerConfigs producer configuration (connection, security); serializers, {@code acks} and
 	 * idempotence are overridden, {@code max.block.ms} and {@code delivery.timeout.ms} default from the settings
 	 * @param consumerConfigs consumer configuration (connection, security); deserializers and group are overridden,
@@ -109,52 +107,31 @@ public final class KafkaChannelBinder implements ChannelBinder {
 	 */
 	public KafkaChannelBinder(Map<String, Object> producerConfigs, Map<String, Object> consumerConfigs,
 			Map<String, Object> adminConfigs, Settings settings) {
+		this(producerConfigs, consumerConfigs, adminConfigs, settings, KafkaBinderCustomizers.none());
+	}
+
+	/**
+	 * Creates a binder. No connection is made before the first use.
+	 * @param producerConfigs producer configuration (connection, security); serializers, {@code acks} and
+	 * idempotence are overridden, {@code max.block.ms} and {@code delivery.timeout.ms} default from the settings
+	 * @param consumerConfigs consumer configuration (connection, security); deserializers and group are overridden,
+	 * {@code auto.offset.reset} defaults to {@code earliest}
+	 * @param adminConfigs admin client configuration, to create topics
+	 * @param settings topics, the bound on pending publishes and the publish deadlines
+	 * @param customizers the application's customizers of the clients, applied before the binder's own settings
+	 */
+	public KafkaChannelBinder(Map<String, Object> producerConfigs, Map<String, Object> consumerConfigs,
+			Map<String, Object> adminConfigs, Settings settings, KafkaBinderCustomizers customizers) {
 		this.settings = Objects.requireNonNull(settings, "settings");
-		this.producerFactory = new DefaultKafkaProducerFactory<>(producerConfigs(producerConfigs, settings));
-		Map<String, Object> consumer = new HashMap<>(consumerConfigs);
-		consumer.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
-		// Bytes always deserialize: an unreadable payload fails in the handler, where it is dead-lettered.
-		consumer.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-		consumer.remove(ConsumerConfig.GROUP_ID_CONFIG);
-		// A new group must not skip what was published while its first consumer was joining.
-		consumer.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-		this.consumerFactory = new DefaultKafkaConsumerFactory<>(consumer);
+		this.producerFactory = KafkaClientFactories.producerFactory(producerConfigs, settings, customizers);
+		this.consumerFactory = KafkaClientFactories.consumerFactory(consumerConfigs, customizers);
+		this.containerFactory = KafkaClientFactories.containerFactory(this.consumerFactory, customizers);
 		this.topics = new KafkaTopics(adminConfigs, settings.partitions(), settings.replicationFactor());
 		this.window = new PublishWindow(NAME, settings.maxPending());
 		this.publisher = new KafkaPublisher(this.producerFactory, this.topics, this.window);
 		KafkaTemplate<String, byte[]> template = new KafkaTemplate<>(this.producerFactory);
 		this.deadLetters = new KafkaDeadLetters(template);
 		this.requestReply = new KafkaRequestReply(this.producerFactory, this.consumerFactory, template, this.topics);
-	}
-
-	private static Map<String, Object> producerConfigs(Map<String, Object> configs, Settings settings) {
-		Map<String, Object> producer = new HashMap<>(configs);
-		// Explicit, whatever spring.kafka.producer.* or another binder on the classpath made the defaults.
-		producer.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
-		producer.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-		producer.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-		producer.put(ProducerConfig.ACKS_CONFIG, "all");
-		producer.remove(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
-		// A publish never waits for metadata longer than the shortest deadline (Kafka's default is 60 s), and
-		// the producer gives up on a record soon after the longest one (Kafka's default is 120 s), so that an
-		// outcome reported as unknown is settled soon. Kafka requires delivery >= linger + request timeout.
-		producer.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, settings.shortestPublishTimeout().toMillis());
-		if (!producer.containsKey(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG)) {
-			long linger = longValue(producer.get(ProducerConfig.LINGER_MS_CONFIG), 5);
-			long delivery = Math.max(settings.longestPublishTimeout().toMillis(), 1000);
-			long request = Math.min(longValue(producer.get(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG), 30_000),
-					Math.max(1, delivery - linger));
-			producer.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) request);
-			producer.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Math.max(delivery, linger + request));
-		}
-		return producer;
-	}
-
-	private static long longValue(@Nullable Object value, long defaultValue) {
-		if (value instanceof Number number) {
-			return number.longValue();
-		}
-		return (value != null) ? Long.parseLong(value.toString().trim()) : defaultValue;
 	}
 
 	@Override
@@ -188,13 +165,21 @@ public final class KafkaChannelBinder implements ChannelBinder {
 		if (deadLetter != null) {
 			this.topics.ensure(deadLetter.name(), KafkaTopics.ADMIN_TIMEOUT);
 		}
-		ContainerProperties containerProperties = new ContainerProperties(destination.name());
+		// Poll timeout, executor, observation, interceptors and the application's customizer come from the factory.
+		ConcurrentMessageListenerContainer<String, byte[]> container = this.containerFactory
+			.createContainer(destination.name());
+		ContainerProperties containerProperties = container.getContainerProperties();
 		containerProperties.setGroupId(group);
 		containerProperties.setDeliveryAttemptHeader(true);
+		// Offsets are committed after the records of a poll were handled or dead-lettered; a manual mode would
+		// never commit, since the listener acknowledges by returning.
+		containerProperties.setAckMode(ContainerProperties.AckMode.BATCH);
+		// Channel listeners stay out of the application's Kafka transactions: retries and dead letters assume
+		// plain offset commits.
+		containerProperties.setKafkaAwareTransactionManager(null);
+		containerProperties.setTransactionManager(null);
 		containerProperties.setMessageListener((MessageListener<String, byte[]>) (
 				record) -> onRecord(destination, group, handler, record));
-		ConcurrentMessageListenerContainer<String, byte[]> container = new ConcurrentMessageListenerContainer<>(
-				this.consumerFactory, containerProperties);
 		container.setConcurrency(settings.concurrency());
 		container.setCommonErrorHandler(this.deadLetters.errorHandler(destination, group, settings));
 		container.setBeanName("switchboard-kafka-" + destination.name() + "-" + group);

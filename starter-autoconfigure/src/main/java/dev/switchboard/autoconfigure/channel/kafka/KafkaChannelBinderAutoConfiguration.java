@@ -21,11 +21,16 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.kafka.autoconfigure.ConcurrentKafkaListenerContainerFactoryConfigurer;
+import org.springframework.boot.kafka.autoconfigure.DefaultKafkaConsumerFactoryCustomizer;
+import org.springframework.boot.kafka.autoconfigure.DefaultKafkaProducerFactoryCustomizer;
 import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
 import org.springframework.boot.kafka.autoconfigure.KafkaConnectionDetails;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
+import org.springframework.kafka.config.ContainerCustomizer;
 import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaTemplate;
@@ -48,7 +53,11 @@ public final class KafkaChannelBinderAutoConfiguration {
 	KafkaChannelBinder kafkaChannelBinder(KafkaChannelBinderProperties properties, ChannelProperties channels,
 			KafkaProperties kafkaProperties,
 			ObjectProvider<KafkaConnectionDetails> connectionDetails, ObjectProvider<ProducerFactory<?, ?>> producerFactory,
-			ObjectProvider<ConsumerFactory<?, ?>> consumerFactory, ObjectProvider<KafkaAdmin> kafkaAdmin) {
+			ObjectProvider<ConsumerFactory<?, ?>> consumerFactory, ObjectProvider<KafkaAdmin> kafkaAdmin,
+			ObjectProvider<DefaultKafkaProducerFactoryCustomizer> producerFactoryCustomizers,
+			ObjectProvider<DefaultKafkaConsumerFactoryCustomizer> consumerFactoryCustomizers,
+			ObjectProvider<ConcurrentKafkaListenerContainerFactoryConfigurer> containerFactoryConfigurer,
+			ObjectProvider<ContainerCustomizer<?, ?, ?>> containerCustomizer) {
 		KafkaConnectionDetails details = connectionDetails.getIfAvailable();
 		// Boot's factories hold what spring.kafka.* and the connection details (bootstrap servers, security
 		// protocol, SSL bundle) made of the configuration: start from theirs, fall back to the properties.
@@ -60,9 +69,32 @@ public final class KafkaChannelBinderAutoConfiguration {
 		Map<String, Object> adminConfigs = configurationOf(admin, kafkaProperties::buildAdminProperties,
 				(details != null) ? details.getAdmin() : null);
 		List<Duration> deadlines = publishTimeouts(channels);
+		// The clients as Boot makes the application's own (spring.kafka.listener.*, the application's
+		// customizers); the binder then sets what it guarantees.
+		KafkaBinderCustomizers customizers = new KafkaBinderCustomizers(
+				(factory) -> producerFactoryCustomizers.orderedStream().forEach((each) -> each.customize(factory)),
+				(factory) -> consumerFactoryCustomizers.orderedStream().forEach((each) -> each.customize(factory)),
+				(factory, consumers) -> configureContainerFactory(factory, consumers,
+						containerFactoryConfigurer.getIfAvailable(), containerCustomizer.getIfUnique()));
 		return new KafkaChannelBinder(producer, consumer, adminConfigs,
 				new KafkaChannelBinder.Settings(properties.getPartitions(), properties.getReplicationFactor(),
-						properties.getMaxPending(), Collections.min(deadlines), Collections.max(deadlines)));
+						properties.getMaxPending(), Collections.min(deadlines), Collections.max(deadlines)),
+				customizers);
+	}
+
+	// Boot's configurer and customizer are typed for its own <Object, Object> factory; the binder's factory is the
+	// same class with String keys and byte[] values, which every setting they make applies to.
+	@SuppressWarnings({ "unchecked", "rawtypes" })
+	private static void configureContainerFactory(ConcurrentKafkaListenerContainerFactory<String, byte[]> factory,
+			ConsumerFactory<String, byte[]> consumerFactory,
+			@Nullable ConcurrentKafkaListenerContainerFactoryConfigurer configurer,
+			@Nullable ContainerCustomizer<?, ?, ?> customizer) {
+		if (configurer != null) {
+			configurer.configure((ConcurrentKafkaListenerContainerFactory) factory, (ConsumerFactory) consumerFactory);
+		}
+		if (customizer != null) {
+			factory.setContainerCustomizer((ContainerCustomizer) customizer);
+		}
 	}
 
 	/** The publish deadlines the channels may use: the producer's waits are set to fit them. */

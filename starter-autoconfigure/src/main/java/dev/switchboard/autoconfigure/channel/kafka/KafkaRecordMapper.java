@@ -27,12 +27,17 @@ final class KafkaRecordMapper {
 		RecordHeaders headers = new RecordHeaders();
 		message.getHeaders().forEach((name, value) -> headers.add(name, utf8(value)));
 		headers.add(Message.ID_HEADER, utf8(message.getId()));
-		return new ProducerRecord<>(topic, partition, message.getKey(), message.getPayload(), headers);
+		// A tombstone is a record without a value (null), which deletes its key on a compacted topic.
+		byte[] value = message.isTombstone() ? null : message.getPayload();
+		return new ProducerRecord<>(topic, partition, message.getKey(), value, headers);
 	}
 
 	static Message toMessage(ConsumerRecord<String, byte[]> record) {
 		byte[] payload = record.value();
 		Message.Builder builder = Message.builder((payload != null) ? payload : new byte[0]).key(record.key());
+		if (payload == null) {
+			builder.tombstone();
+		}
 		String id = null;
 		for (Header header : record.headers()) {
 			String name = header.key();

@@ -2,9 +2,11 @@ package dev.switchboard.autoconfigure.channel.rabbit;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 import dev.switchboard.core.channel.ChannelBinder;
 import dev.switchboard.core.channel.ChannelDestination;
@@ -21,6 +23,7 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.amqp.core.AcknowledgeMode;
 import org.springframework.amqp.core.MessageListener;
+import org.springframework.amqp.rabbit.config.SimpleRabbitListenerContainerFactory;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.connection.Connection;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;
@@ -38,9 +41,11 @@ import org.springframework.util.backoff.ExponentialBackOff;
  * <ul>
  * <li>{@link #send} publishes persistent messages, mandatory, with correlated publisher confirms, each within its
  * deadline and at most {@link Settings#maxPending()} at once ({@link RabbitPublisher}).</li>
- * <li>Each subscription is a {@link SimpleMessageListenerContainer} with {@code concurrency} consumers and
- * {@link AcknowledgeMode#AUTO}: a message is acknowledged after its handler returned (or it was dead-lettered)
- * and requeued if the consumer dies first. With one consumer, a key's messages are processed in order.</li>
+ * <li>Each subscription is a {@link SimpleMessageListenerContainer} made by a container factory (in an
+ * application, configured by Spring Boot from {@code spring.rabbitmq.listener.simple.*} and the application's
+ * container customizer), with {@code concurrency} consumers and {@link AcknowledgeMode#AUTO}: a message is
+ * acknowledged after its handler returned (or it was dead-lettered) and requeued if the consumer dies first. With
+ * one consumer, a key's messages are processed in order.</li>
  * <li>Failures are retried in the consumer, then dead-lettered with confirms ({@link RabbitDeadLetters}).</li>
  * <li>{@link #request} uses RabbitMQ's direct reply-to ({@link RabbitRequestReply}).</li>
  * </ul>
@@ -59,6 +64,8 @@ public final class RabbitChannelBinder implements ChannelBinder {
 
 	private final Settings settings;
 
+	private final SimpleRabbitListenerContainerFactory containerFactory;
+
 	private final RabbitTopology topology;
 
 	private final PublishWindow window;
@@ -76,26 +83,59 @@ public final class RabbitChannelBinder implements ChannelBinder {
 	private volatile boolean closed;
 
 	/**
+	 * Creates a binder with Spring AMQP's defaults for its containers and template. The binder owns the
+	 * connection factory and destroys it on {@link #close()}; it turns on correlated publisher confirms and
+	 * returns. No connection is made before the first use.
+	 * @param connectionFactory the connection factory
+	 * @param settings queue type, publish retries and the bound on pending publishes
+	 */
+	public RabbitChannelBinder(CachingConnectionFactory connectionFactory, Settings settings) {
+		this(connectionFactory, settings, new SimpleRabbitListenerContainerFactory(), (template) -> {
+		});
+	}
+
+	/**
 	 * Creates a binder. The binder owns the connection factory and destroys it on {@link #close()}; it turns on
 	 * correlated publisher confirms and returns. No connection is made before the first use.
 	 * @param connectionFactory the connection factory
-	 * @param settings queue type, prefetch, publish retries and the bound on pending publishes
+	 * @param settings queue type, publish retries and the bound on pending publishes
+	 * @param containerFactory makes the consumers' containers (prefetch, executor, customizer); the binder then
+	 * sets what its guarantees need: queue, listener, concurrency, acknowledge mode, retries and dead letters
+	 * @param templateConfigurer configures the publishers' template (for example with Spring Boot's
+	 * {@code spring.rabbitmq.template.*} and the application's template customizers); the binder then sets what
+	 * its guarantees need: mandatory, a publisher connection and no retry of its own
 	 */
-	public RabbitChannelBinder(CachingConnectionFactory connectionFactory, Settings settings) {
+	public RabbitChannelBinder(CachingConnectionFactory connectionFactory, Settings settings,
+			SimpleRabbitListenerContainerFactory containerFactory, Consumer<RabbitTemplate> templateConfigurer) {
 		this.connectionFactory = connectionFactory;
 		this.settings = Objects.requireNonNull(settings, "settings");
+		this.containerFactory = containerFactory;
 		connectionFactory.setPublisherConfirmType(CachingConnectionFactory.ConfirmType.CORRELATED);
 		connectionFactory.setPublisherReturns(true);
+		containerFactory.setConnectionFactory(connectionFactory);
 		RabbitTemplate template = new RabbitTemplate(connectionFactory);
+		templateConfigurer.accept(template);
+		// The publisher retries within each message's deadline (RabbitPublisher): a retry of the template's own
+		// would block the sending thread past it.
+		template.setRetryTemplate(null);
 		// Mandatory, so that an unroutable message fails instead of vanishing; but not replies (the only messages
 		// with a correlation id): RabbitMQ returns a mandatory publish to a direct reply-to address as NO_ROUTE
 		// even when it delivers it.
 		template.setMandatoryExpression(new SpelExpressionParser(
 				new SpelParserConfiguration(SpelCompilerMode.IMMEDIATE, RabbitChannelBinder.class.getClassLoader()))
 			.parseExpression("messageProperties.correlationId == null"));
+		// A returned publish completes its CorrelationData (RabbitPublisher reads it there); without a callback the
+		// template would also log every return as a warning. An application's customizer may have set its own.
+		try {
+			template.setReturnsCallback((returned) -> {
+			});
+		}
+		catch (IllegalStateException ex) {
+			// the application's callback is called instead
+		}
 		// Publishers on their own connection: a blocked (flow-controlled) publisher must not stall consumers.
 		template.setUsePublisherConnection(true);
-		this.topology = new RabbitTopology(new RabbitAdmin(connectionFactory), settings.queueType());
+		this.topology = new RabbitTopology(new RabbitAdmin(connectionFactory));
 		this.window = new PublishWindow(NAME, settings.maxPending());
 		ExponentialBackOff backOff = new ExponentialBackOff(settings.publishBackoff().toMillis(), 2.0);
 		backOff.setMaxInterval(Math.max(settings.publishBackoff().toMillis(), 5000));
@@ -131,15 +171,23 @@ public final class RabbitChannelBinder implements ChannelBinder {
 			throw new IllegalArgumentException("group must not be blank but was '" + group + "'");
 		}
 		this.used = true;
-		String queue = this.topology.declareGroupQueue(destination.name(), group);
+		QueueSettings queueSettings = this.settings.queue(destination.channel());
 		ChannelDestination deadLetter = settings.deadLetter();
 		if (deadLetter != null) {
-			this.topology.declareDeadLetterQueue(deadLetter.name());
+			this.topology.declareDeadLetterQueue(deadLetter.name(), queueSettings.type());
 		}
-		SimpleMessageListenerContainer container = new SimpleMessageListenerContainer(this.connectionFactory);
+		String queue = this.topology.declareGroupQueue(destination.name(), group, queueSettings,
+				(deadLetter != null) ? deadLetter.name() : null);
+		// Prefetch, executor, observation and the application's customizer come from the factory.
+		SimpleMessageListenerContainer container = this.containerFactory.createListenerContainer();
 		container.setQueueNames(queue);
+		// Exactly the channel's consumers, never scaled up (spring.rabbitmq.listener.simple.max-concurrency): more
+		// consumers would break the order of a key. The container checks concurrent <= max on each call.
+		container.setConcurrentConsumers(1);
+		container.setMaxConcurrentConsumers(settings.concurrency());
 		container.setConcurrentConsumers(settings.concurrency());
-		container.setPrefetchCount(this.settings.prefetch());
+		// Each message is handled, retried and acknowledged alone.
+		container.setConsumerBatchEnabled(false);
 		container.setAcknowledgeMode(AcknowledgeMode.AUTO);
 		// A message whose dead-lettering failed goes back to the queue rather than away.
 		container.setDefaultRequeueRejected(true);
@@ -262,30 +310,52 @@ public final class RabbitChannelBinder implements ChannelBinder {
 	}
 
 	/**
+	 * How a channel's queues are declared.
+	 *
+	 * @param type the queue type of the channel's group and dead-letter queues
+	 * @param deliveryLimit deliveries of a message that end without an acknowledgement (its consumer crashed or
+	 * lost its connection) before the broker dead-letters it; quorum queues only, {@code null} for no limit
+	 */
+	public record QueueSettings(QueueType type, @Nullable Integer deliveryLimit) {
+
+		/**
+		 * Checks the values.
+		 * @param type the queue type
+		 * @param deliveryLimit the delivery limit or {@code null}
+		 */
+		public QueueSettings {
+			Objects.requireNonNull(type, "type");
+			if (deliveryLimit != null && (deliveryLimit < 1 || type != QueueType.QUORUM)) {
+				throw new IllegalArgumentException("deliveryLimit must be at least 1 on a quorum queue but was "
+						+ deliveryLimit + " on a " + type + " queue");
+			}
+		}
+
+	}
+
+	/**
 	 * Settings of a {@link RabbitChannelBinder}.
 	 *
-	 * @param queueType the type of the queues declared for consumer groups
-	 * @param prefetch unacknowledged messages per consumer
+	 * @param queues how channels' queues are declared, unless {@code channelQueues} names the channel
+	 * @param channelQueues how the queues of particular channels are declared, by channel name
 	 * @param publishAttempts publish attempts per message, including the first, within its deadline
 	 * @param publishBackoff delay before the second publish attempt, doubling for each further one
 	 * @param maxPending the most publishes pending at once; more fail at once as not published
 	 */
-	public record Settings(QueueType queueType, int prefetch, int publishAttempts, Duration publishBackoff,
-			int maxPending) {
+	public record Settings(QueueSettings queues, Map<String, QueueSettings> channelQueues, int publishAttempts,
+			Duration publishBackoff, int maxPending) {
 
 		/**
 		 * Checks the values.
-		 * @param queueType the queue type
-		 * @param prefetch the prefetch
+		 * @param queues the default queue settings
+		 * @param channelQueues queue settings by channel
 		 * @param publishAttempts the publish attempts
 		 * @param publishBackoff the first publish backoff
 		 * @param maxPending the bound on pending publishes
 		 */
 		public Settings {
-			Objects.requireNonNull(queueType, "queueType");
-			if (prefetch < 1) {
-				throw new IllegalArgumentException("prefetch must be at least 1 but was " + prefetch);
-			}
+			Objects.requireNonNull(queues, "queues");
+			channelQueues = Map.copyOf(channelQueues);
 			if (publishAttempts < 1) {
 				throw new IllegalArgumentException("publishAttempts must be at least 1 but was " + publishAttempts);
 			}
@@ -298,11 +368,21 @@ public final class RabbitChannelBinder implements ChannelBinder {
 		}
 
 		/**
-		 * Classic queues, prefetch 250, 5 publish attempts 200 ms apart and doubling, 10,000 pending publishes.
+		 * How a channel's queues are declared.
+		 * @param channel the channel name
+		 * @return its queue settings
+		 */
+		public QueueSettings queue(String channel) {
+			return this.channelQueues.getOrDefault(channel, this.queues);
+		}
+
+		/**
+		 * Classic queues, 5 publish attempts 200 ms apart and doubling, 10,000 pending publishes.
 		 * @return the default settings
 		 */
 		public static Settings ofDefaults() {
-			return new Settings(QueueType.CLASSIC, 250, 5, Duration.ofMillis(200), 10_000);
+			return new Settings(new QueueSettings(QueueType.CLASSIC, null), Map.of(), 5, Duration.ofMillis(200),
+					10_000);
 		}
 
 	}

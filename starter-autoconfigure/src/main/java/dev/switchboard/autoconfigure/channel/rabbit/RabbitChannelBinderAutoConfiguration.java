@@ -1,16 +1,25 @@
 package dev.switchboard.autoconfigure.channel.rabbit;
 
+import java.util.HashMap;
+import java.util.Map;
+
 import dev.switchboard.autoconfigure.channel.ChannelAutoConfiguration;
 
+import org.springframework.amqp.rabbit.config.ContainerCustomizer;
+import org.springframework.amqp.rabbit.config.SimpleRabbitListenerContainerFactory;
 import org.springframework.amqp.rabbit.connection.AbstractConnectionFactory;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
+import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.amqp.autoconfigure.CachingConnectionFactoryConfigurer;
 import org.springframework.boot.amqp.autoconfigure.RabbitAutoConfiguration;
 import org.springframework.boot.amqp.autoconfigure.RabbitConnectionDetails;
 import org.springframework.boot.amqp.autoconfigure.RabbitProperties;
+import org.springframework.boot.amqp.autoconfigure.RabbitTemplateConfigurer;
+import org.springframework.boot.amqp.autoconfigure.RabbitTemplateCustomizer;
+import org.springframework.boot.amqp.autoconfigure.SimpleRabbitListenerContainerFactoryConfigurer;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -38,7 +47,11 @@ public final class RabbitChannelBinderAutoConfiguration {
 	RabbitChannelBinder rabbitChannelBinder(RabbitChannelBinderProperties properties,
 			RabbitProperties rabbitProperties, ConnectionFactory connectionFactory,
 			ObjectProvider<RabbitConnectionDetails> connectionDetails,
-			ObjectProvider<CachingConnectionFactoryConfigurer> configurer) {
+			ObjectProvider<CachingConnectionFactoryConfigurer> configurer,
+			ObjectProvider<SimpleRabbitListenerContainerFactoryConfigurer> containerFactoryConfigurer,
+			ObjectProvider<ContainerCustomizer<SimpleMessageListenerContainer>> containerCustomizer,
+			ObjectProvider<RabbitTemplateConfigurer> templateConfigurer,
+			ObjectProvider<RabbitTemplateCustomizer> templateCustomizers) {
 		RabbitChannelBinder.Settings settings = settings(properties);
 		// The application's RabbitMQ client factory carries host, credentials and SSL; Boot's configurer adds
 		// addresses, cache and timeouts. Confirms and returns are the binder's own.
@@ -51,12 +64,26 @@ public final class RabbitChannelBinderAutoConfiguration {
 				: new CachingConnectionFactoryConfigurer(rabbitProperties))
 			.configure(channelConnectionFactory);
 		channelConnectionFactory.setConnectionNameStrategy((factory) -> "switchboard-channels");
-		return new RabbitChannelBinder(channelConnectionFactory, settings);
+		// Containers and template as Boot makes the application's own (spring.rabbitmq.listener.simple.*,
+		// spring.rabbitmq.template.*, the application's customizers); the binder then sets what it guarantees.
+		SimpleRabbitListenerContainerFactory containerFactory = new SimpleRabbitListenerContainerFactory();
+		containerFactoryConfigurer
+			.getIfAvailable(() -> new SimpleRabbitListenerContainerFactoryConfigurer(rabbitProperties))
+			.configure(containerFactory, channelConnectionFactory);
+		containerCustomizer.ifUnique(containerFactory::setContainerCustomizer);
+		RabbitTemplateConfigurer template = templateConfigurer
+			.getIfAvailable(() -> new RabbitTemplateConfigurer(rabbitProperties));
+		return new RabbitChannelBinder(channelConnectionFactory, settings, containerFactory, (rabbitTemplate) -> {
+			template.configure(rabbitTemplate, channelConnectionFactory);
+			templateCustomizers.orderedStream().forEach((customizer) -> customizer.customize(rabbitTemplate));
+		});
 	}
 
 	private static RabbitChannelBinder.Settings settings(RabbitChannelBinderProperties properties) {
 		// The properties checked their values when bound.
-		return new RabbitChannelBinder.Settings(properties.getQueueType(), properties.getPrefetch(),
+		Map<String, RabbitChannelBinder.QueueSettings> channelQueues = new HashMap<>();
+		properties.getChannels().keySet().forEach((channel) -> channelQueues.put(channel, properties.queueSettings(channel)));
+		return new RabbitChannelBinder.Settings(properties.queueSettings(""), channelQueues,
 				properties.getPublishAttempts(), properties.getPublishBackoff(), properties.getMaxPending());
 	}
 

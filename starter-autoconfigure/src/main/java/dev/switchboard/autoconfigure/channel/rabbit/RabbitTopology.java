@@ -3,6 +3,7 @@ package dev.switchboard.autoconfigure.channel.rabbit;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
+import dev.switchboard.autoconfigure.channel.rabbit.RabbitChannelBinder.QueueSettings;
 import dev.switchboard.autoconfigure.channel.rabbit.RabbitChannelBinder.QueueType;
 import org.jspecify.annotations.Nullable;
 
@@ -25,13 +26,10 @@ final class RabbitTopology {
 
 	private final RabbitAdmin admin;
 
-	private final QueueType queueType;
-
 	private final Set<String> declaredExchanges = ConcurrentHashMap.newKeySet();
 
-	RabbitTopology(RabbitAdmin admin, QueueType queueType) {
+	RabbitTopology(RabbitAdmin admin) {
 		this.admin = admin;
-		this.queueType = queueType;
 	}
 
 	void declareExchange(String exchange) {
@@ -46,15 +44,33 @@ final class RabbitTopology {
 		this.declaredExchanges.remove(exchange);
 	}
 
-	String declareGroupQueue(String exchange, String group) {
+	/**
+	 * Declares a group's queue.
+	 * @param exchange the destination's exchange
+	 * @param group the group
+	 * @param settings the queue's type and delivery limit
+	 * @param deadLetterExchange where the broker sends a message past its delivery limit, or {@code null}
+	 * @return the queue name
+	 */
+	String declareGroupQueue(String exchange, String group, QueueSettings settings,
+			@Nullable String deadLetterExchange) {
 		String queue = exchange + "." + group;
-		declareBoundQueue(exchange, queue);
+		QueueBuilder builder = queueBuilder(queue, settings.type());
+		if (settings.deliveryLimit() != null) {
+			// A message whose deliveries keep ending without an acknowledgement (its consumer crashes, its
+			// connection drops) is taken out by the broker after the limit instead of looping forever.
+			builder.deliveryLimit(settings.deliveryLimit());
+			if (deadLetterExchange != null) {
+				builder.deadLetterExchange(deadLetterExchange);
+			}
+		}
+		declareBoundQueue(exchange, builder.build());
 		return queue;
 	}
 
 	/** The dead-letter queue keeps dead letters even before anyone consumes them. */
-	void declareDeadLetterQueue(String deadLetter) {
-		declareBoundQueue(deadLetter, deadLetter);
+	void declareDeadLetterQueue(String deadLetter, QueueType type) {
+		declareBoundQueue(deadLetter, queueBuilder(deadLetter, type).build());
 	}
 
 	@Nullable Long messageCount(String queue) {
@@ -67,13 +83,13 @@ final class RabbitTopology {
 		}
 	}
 
-	private void declareBoundQueue(String exchange, String queueName) {
+	private static QueueBuilder queueBuilder(String name, QueueType type) {
+		QueueBuilder builder = QueueBuilder.durable(name);
+		return (type == QueueType.QUORUM) ? builder.quorum() : builder;
+	}
+
+	private void declareBoundQueue(String exchange, Queue queue) {
 		declareExchange(exchange);
-		QueueBuilder builder = QueueBuilder.durable(queueName);
-		if (this.queueType == QueueType.QUORUM) {
-			builder.quorum();
-		}
-		Queue queue = builder.build();
 		this.admin.declareQueue(queue);
 		this.admin.declareBinding(BindingBuilder.bind(queue).to(new TopicExchange(exchange, true, false)).with("#"));
 	}

@@ -2,6 +2,7 @@ package dev.switchboard.autoconfigure.client.grpc;
 
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.grpc.Attributes;
@@ -41,6 +42,17 @@ final class DiscoveryTarget {
 	/** Lets a caller learn which instance served its call, for error messages. */
 	static final CallOptions.Key<AtomicReference<@Nullable ServiceInstance>> CHOSEN_INSTANCE = CallOptions.Key
 		.create("switchboard-chosen-instance");
+
+	/**
+	 * The instance the call policy chose for this attempt: the picker sends the call there when it is ready
+	 * (else to another ready one, named in {@link #CHOSEN_INSTANCE}), and leaves reporting to the policy.
+	 */
+	static final CallOptions.Key<@Nullable ServiceInstance> PINNED_INSTANCE = CallOptions.Key
+		.create("switchboard-pinned-instance");
+
+	/** Set when the attempt's request headers reached a transport: a failure before that never left. */
+	static final CallOptions.Key<@Nullable AtomicBoolean> REQUEST_SENT = CallOptions.Key
+		.create("switchboard-request-sent");
 
 	private final String clientName;
 

@@ -66,7 +66,9 @@ final class GrpcServiceClientFactory implements ServiceClientProxyFactory {
 		Duration read = (settings.readTimeout() != null) ? settings.readTimeout()
 				: ServiceClientHttpServiceGroupConfigurer.DEFAULT_READ_TIMEOUT;
 		ServiceClientRuntime runtime = this.runtimes.getOrCreate(clientName,
-				(name) -> new ServiceClientRuntime(settings, MethodPolicies.of(settings, List.of(type))));
+				(name) -> new ServiceClientRuntime(settings, MethodPolicies.of(settings, List.of(type)),
+						this.runtimes.getBalancers(), null));
+		this.channels.shareBalancer(clientName, runtime.getBalancer());
 		GrpcServiceClientInvocationHandler handler = new GrpcServiceClientInvocationHandler(contract, clientName,
 				settings.serviceId(), this.channels.channel(clientName), this.discovery, read, runtime);
 		Object client = Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] { type }, handler);

@@ -5,6 +5,8 @@ import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.grpc.CallOptions;
@@ -14,8 +16,6 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ClientCalls;
 import org.jspecify.annotations.Nullable;
 
-import dev.switchboard.autoconfigure.client.ClientSettings;
-import dev.switchboard.autoconfigure.client.ClientStatistics;
 import dev.switchboard.autoconfigure.client.ServiceClientRuntime;
 import dev.switchboard.autoconfigure.client.rest.ServiceCallTimeoutException;
 import dev.switchboard.autoconfigure.grpc.internal.GrpcHttpStatus;
@@ -24,7 +24,10 @@ import dev.switchboard.autoconfigure.grpc.internal.ServiceInterfaceContract.Cont
 import dev.switchboard.core.balancer.LoadBalancer;
 import dev.switchboard.core.discovery.NoInstanceAvailableException;
 import dev.switchboard.core.discovery.ServiceDiscovery;
-import dev.switchboard.core.resilience.Backoff;
+import dev.switchboard.core.balancer.CallOutcome;
+import dev.switchboard.core.call.Attempt;
+import dev.switchboard.core.call.CallExecution;
+import dev.switchboard.core.call.CallPlan;
 
 import org.springframework.cloud.client.ServiceInstance;
 import org.springframework.http.HttpHeaders;
@@ -40,7 +43,9 @@ import org.springframework.web.client.RestClientException;
  * REST caller of the same interface sees: {@link HttpClientErrorException} / {@link HttpServerErrorException}
  * for errors the server's method raised, {@link ServiceCallTimeoutException} when the read timeout passes,
  * {@link ResourceAccessException} when no instance can be reached, {@link NoInstanceAvailableException} when
- * discovery knows none. Idempotent methods are retried on another instance when an instance cannot be reached.
+ * discovery knows none. Attempts, retries, the budget, instance exclusion and ejection are the client's
+ * {@link dev.switchboard.core.call.CallPolicy}, the same as over REST: each attempt is pinned to the instance
+ * the policy chose.
  *
  * @author Switchboard
  */
@@ -87,57 +92,43 @@ final class GrpcServiceClientInvocationHandler implements InvocationHandler {
 		if (call == null) {
 			throw new IllegalStateException("Method " + method + " is not mapped to gRPC");
 		}
-		if (this.discovery.getInstances(this.serviceId).isEmpty()) {
+		List<ServiceInstance> instances = this.discovery.getInstances(this.serviceId);
+		if (instances.isEmpty()) {
 			throw new NoInstanceAvailableException(this.serviceId, this.discovery.backend(), null);
 		}
 		Object[] arguments = (args != null) ? args : new Object[0];
-		ClientSettings.RetrySettings retry = this.runtime.getSettings().retry();
-		ClientStatistics statistics = this.runtime.getStatistics();
-		statistics.call();
-		this.runtime.getRetryBudget().deposit();
-		int attempts = call.idempotent() ? retry.maxAttempts() : 1;
-		for (int attempt = 1;; attempt++) {
-			AtomicReference<@Nullable ServiceInstance> chosen = new AtomicReference<>();
-			CallOptions options = CallOptions.DEFAULT.withOption(DiscoveryTarget.CHOSEN_INSTANCE, chosen);
-			statistics.attempt();
-			try {
-				return ClientCalls.blockingUnaryCall(this.channel, call.descriptor(), options, arguments).value();
-			}
-			catch (StatusRuntimeException ex) {
-				Integer httpStatus = GrpcHttpStatus.fromTrailers(ex.getTrailers());
-				if (!retryable(ex.getStatus().getCode(), httpStatus, retry) || attempt >= attempts
-						|| !withdraw(statistics)) {
-					throw translate(call, ex, httpStatus, chosen.get());
-				}
-				statistics.retry();
-				if (!Backoff.sleep(this.runtime.getBackoff().delay(attempt))) {
-					throw translate(call, ex, httpStatus, chosen.get());
-				}
-			}
-		}
+		CallPlan plan = new CallPlan(call.idempotent(), false, this.readTimeout);
+		return CallExecution.run(this.runtime.getCallPolicy(), plan, instances,
+				(instance, number, maxAttempts) -> attempt(call, arguments, instance))
+			.get()
+			.value();
 	}
 
 	/**
-	 * The same rules as REST calls: an unreachable instance, a timeout or a retried HTTP status (502, 503, 504 by
-	 * default); never an answer the service gave on purpose. Unreachable instances are left out of the next
-	 * pick, so a retry goes to another one.
+	 * One attempt, pinned to the instance the policy chose, classified by how far it got: a request that never
+	 * reached a transport (no instance reachable, connection refused) may go elsewhere whatever the method.
 	 */
-	private static boolean retryable(Status.Code code, @Nullable Integer httpStatus,
-			ClientSettings.RetrySettings retry) {
-		if (httpStatus != null) {
-			return retry.statuses().contains(httpStatus);
+	private Attempt<Reply> attempt(ContractMethod call, Object[] arguments, ServiceInstance instance) {
+		AtomicReference<@Nullable ServiceInstance> chosen = new AtomicReference<>();
+		AtomicBoolean sent = new AtomicBoolean();
+		CallOptions options = CallOptions.DEFAULT.withOption(DiscoveryTarget.CHOSEN_INSTANCE, chosen)
+			.withOption(DiscoveryTarget.PINNED_INSTANCE, instance)
+			.withOption(DiscoveryTarget.REQUEST_SENT, sent);
+		try {
+			Object value = ClientCalls.blockingUnaryCall(this.channel, call.descriptor(), options, arguments).value();
+			return Attempt.response(actual(chosen, instance), new Reply(value), CallOutcome.SUCCESS, false);
 		}
-		return code == Status.Code.UNAVAILABLE || code == Status.Code.DEADLINE_EXCEEDED;
+		catch (StatusRuntimeException ex) {
+			Integer httpStatus = GrpcHttpStatus.fromTrailers(ex.getTrailers());
+			return GrpcCallOutcomes.failedAttempt(actual(chosen, instance), ex.getStatus(), sent.get(), httpStatus,
+					translate(call, ex, httpStatus, chosen.get()), this.runtime.getSettings().retry().statuses());
+		}
 	}
 
-	private boolean withdraw(ClientStatistics statistics) {
-		if (this.runtime.getRetryBudget().tryWithdraw()) {
-			return true;
-		}
-		statistics.budgetRefusal();
-		return false;
+	private static ServiceInstance actual(AtomicReference<@Nullable ServiceInstance> chosen, ServiceInstance pinned) {
+		ServiceInstance actual = chosen.get();
+		return (actual != null) ? actual : pinned;
 	}
-
 
 	private RestClientException translate(ContractMethod call, StatusRuntimeException ex, @Nullable Integer httpStatus,
 			@Nullable ServiceInstance instance) {
@@ -181,6 +172,12 @@ final class GrpcServiceClientInvocationHandler implements InvocationHandler {
 	@Override
 	public String toString() {
 		return "gRPC client of " + this.contract.type().getName() + " (client '" + this.clientName + "')";
+	}
+
+	/**
+	 * A method's return value, {@code null} for {@code void} methods.
+	 */
+	private record Reply(@Nullable Object value) {
 	}
 
 }

@@ -12,9 +12,13 @@ import io.grpc.ManagedChannelBuilder;
 import io.grpc.TlsChannelCredentials;
 import org.jspecify.annotations.Nullable;
 
+import dev.switchboard.autoconfigure.client.ClientBalancers;
 import dev.switchboard.autoconfigure.client.ClientSettings;
 import dev.switchboard.autoconfigure.client.ClientTlsBundles;
+import dev.switchboard.autoconfigure.client.MethodPolicies;
 import dev.switchboard.autoconfigure.client.ServiceClientProperties;
+import dev.switchboard.autoconfigure.client.ServiceClientRuntime;
+import dev.switchboard.autoconfigure.client.ServiceClientRuntimes;
 import dev.switchboard.autoconfigure.client.rest.ServiceClientHttpServiceGroupConfigurer;
 import dev.switchboard.autoconfigure.diagnostics.InvalidSwitchboardPropertyException;
 import dev.switchboard.autoconfigure.observation.SwitchboardObservations;
@@ -59,6 +63,8 @@ public class SwitchboardGrpcChannelFactory<T extends ManagedChannelBuilder<T>> e
 
 	private final PropagatedHeaders propagatedHeaders;
 
+	private final @Nullable ServiceClientRuntimes runtimes;
+
 	private final Map<String, LoadBalancer> balancers = new ConcurrentHashMap<>();
 
 	private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
@@ -77,7 +83,28 @@ public class SwitchboardGrpcChannelFactory<T extends ManagedChannelBuilder<T>> e
 			ClientInterceptorsConfigurer interceptorsConfigurer, ServiceClientProperties properties,
 			ServiceDiscovery discovery, @Nullable SslBundles sslBundles, SwitchboardObservations observations,
 			PropagatedHeaders propagatedHeaders) {
+		this(globalCustomizers, interceptorsConfigurer, properties, discovery, sslBundles, observations,
+				propagatedHeaders, null);
+	}
+
+	/**
+	 * Creates a factory whose channels run each client's call policy for generated stubs too.
+	 * @param globalCustomizers Spring gRPC's channel builder customizers
+	 * @param interceptorsConfigurer applies Spring gRPC's global client interceptors
+	 * @param properties Switchboard's client properties
+	 * @param discovery the discovery view channels resolve through
+	 * @param sslBundles the SSL bundles named by {@code switchboard.clients.<name>.tls.bundle}, if any
+	 * @param observations observes the calls of the channels
+	 * @param propagatedHeaders the incoming headers copied to the metadata of every call
+	 * @param runtimes the runtimes of the service clients (balancer, call policy, statistics), or {@code null}
+	 * for channels that only balance; their balancers are zone-aware when the application has a zone
+	 */
+	public SwitchboardGrpcChannelFactory(List<GrpcChannelBuilderCustomizer<T>> globalCustomizers,
+			ClientInterceptorsConfigurer interceptorsConfigurer, ServiceClientProperties properties,
+			ServiceDiscovery discovery, @Nullable SslBundles sslBundles, SwitchboardObservations observations,
+			PropagatedHeaders propagatedHeaders, @Nullable ServiceClientRuntimes runtimes) {
 		super(globalCustomizers, interceptorsConfigurer);
+		this.runtimes = runtimes;
 		this.observations = observations;
 		this.propagatedHeaders = propagatedHeaders;
 		this.properties = properties;
@@ -128,8 +155,12 @@ public class SwitchboardGrpcChannelFactory<T extends ManagedChannelBuilder<T>> e
 					"unset, with the instances listed in discovery (switchboard.discovery.static.services."
 							+ settings.serviceId() + " for fixed addresses)");
 		}
+		ServiceClientRuntime runtime = (this.runtimes != null) ? this.runtimes.getOrCreate(clientName,
+				(name) -> new ServiceClientRuntime(settings, MethodPolicies.none(), this.runtimes.getBalancers(), null))
+				: null;
+		// Without runtimes, gRPC's ready subchannels are the healthy instances: no outlier detector.
 		LoadBalancer balancer = this.balancers.computeIfAbsent(clientName,
-				(name) -> settings.loadBalancer().create());
+				(name) -> (runtime != null) ? runtime.getBalancer() : ClientBalancers.NO_ZONE.create(settings, null));
 		DiscoveryTarget discoveryTarget = new DiscoveryTarget(clientName, settings.serviceId(), this.discovery, balancer,
 				settings.grpcPort());
 		Duration read = (settings.readTimeout() != null) ? settings.readTimeout()
@@ -138,7 +169,17 @@ public class SwitchboardGrpcChannelFactory<T extends ManagedChannelBuilder<T>> e
 				: ServiceClientHttpServiceGroupConfigurer.DEFAULT_CONNECT_TIMEOUT;
 		// Applied after Spring gRPC's customizers, which set their own default policy.
 		return super.createChannel(target,
-				options.<T>withCustomizer(switchboard(clientName, discoveryTarget, read, connect)));
+				options.<T>withCustomizer(switchboard(clientName, discoveryTarget, read, connect, runtime)));
+	}
+
+	/**
+	 * Makes a client's channel use the balancer of its runtime, so stubs and interface calls of one client feed
+	 * and read one balancer. Effective only before the channel is created.
+	 * @param clientName the client name
+	 * @param balancer the runtime's balancer
+	 */
+	void shareBalancer(String clientName, LoadBalancer balancer) {
+		this.balancers.putIfAbsent(clientName, balancer);
 	}
 
 	/**
@@ -151,13 +192,18 @@ public class SwitchboardGrpcChannelFactory<T extends ManagedChannelBuilder<T>> e
 	}
 
 	private GrpcChannelBuilderCustomizer<T> switchboard(String clientName, DiscoveryTarget discoveryTarget,
-			Duration read, Duration connect) {
+			Duration read, Duration connect, @Nullable ServiceClientRuntime runtime) {
 		return (target, builder) -> {
 			builder.setNameResolverArg(DiscoveryTarget.ARG, discoveryTarget);
 			builder.defaultLoadBalancingPolicy(SwitchboardLoadBalancerProvider.POLICY_NAME);
 			// grpc runs the last added interceptor first. The deadline goes on last, next to the transport, so
 			// that the work of the other interceptors (a tracer's first use, say) does not eat into it.
 			builder.intercept(new ReadTimeoutInterceptor(read));
+			if (runtime != null) {
+				// Inside header propagation and the observation: those run once per call, on the caller's thread;
+				// the policy's attempts copy the headers they added.
+				builder.intercept(new CallPolicyInterceptor(runtime, this.discovery, this.observations));
+			}
 			if (this.propagatedHeaders.isEnabled()) {
 				builder.intercept(new HeaderPropagationGrpcInterceptor(this.propagatedHeaders));
 			}

@@ -52,7 +52,8 @@ public final class SwitchboardGrpcClientAutoConfiguration {
 			ServiceDiscovery discovery, ObjectProvider<SslBundles> sslBundles,
 			ObjectProvider<ClientInterceptorsConfigurer> interceptorsConfigurer,
 			ObjectProvider<GrpcChannelBuilderCustomizer<?>> customizers, ApplicationContext context,
-			ObjectProvider<SwitchboardObservations> observations, ObjectProvider<PropagatedHeaders> propagatedHeaders) {
+			ObjectProvider<SwitchboardObservations> observations, ObjectProvider<PropagatedHeaders> propagatedHeaders,
+			ObjectProvider<ServiceClientRuntimes> runtimes) {
 		List<GrpcChannelBuilderCustomizer<?>> ordered = customizers.orderedStream().toList();
 		// Spring gRPC's own customizers (spring.grpc.client.* defaults, compression) apply here too.
 		GrpcChannelBuilderCustomizer all = (target, builder) -> ordered
@@ -64,7 +65,7 @@ public final class SwitchboardGrpcClientAutoConfiguration {
 		});
 		return new SwitchboardGrpcChannelFactory(List.of(all), interceptors, properties, discovery,
 				sslBundles.getIfAvailable(), observations.getIfAvailable(() -> SwitchboardObservations.NOOP),
-				propagatedHeaders.getIfAvailable(() -> PropagatedHeaders.NONE));
+				propagatedHeaders.getIfAvailable(() -> PropagatedHeaders.NONE), runtimes.getIfAvailable());
 	}
 
 	@Bean

@@ -1,6 +1,7 @@
 package dev.switchboard.autoconfigure.client.grpc;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -214,6 +215,10 @@ final class SwitchboardGrpcLoadBalancer extends io.grpc.LoadBalancer {
 
 		private final Map<ServiceInstance, Subchannel> subchannels = new IdentityHashMap<>();
 
+		private final Map<String, Subchannel> byKey = new HashMap<>();
+
+		private final Map<String, ServiceInstance> instanceByKey = new HashMap<>();
+
 		private final LoadBalancer balancer;
 
 		ReadyPicker(List<Entry> ready, LoadBalancer balancer) {
@@ -221,6 +226,8 @@ final class SwitchboardGrpcLoadBalancer extends io.grpc.LoadBalancer {
 			for (Entry entry : ready) {
 				list.add(entry.instance);
 				this.subchannels.put(entry.instance, entry.subchannel);
+				this.byKey.put(LoadBalancer.key(entry.instance), entry.subchannel);
+				this.instanceByKey.put(LoadBalancer.key(entry.instance), entry.instance);
 			}
 			this.instances = List.copyOf(list);
 			this.balancer = balancer;
@@ -228,8 +235,14 @@ final class SwitchboardGrpcLoadBalancer extends io.grpc.LoadBalancer {
 
 		@Override
 		public PickResult pickSubchannel(PickSubchannelArgs args) {
-			ServiceInstance chosen = this.balancer.choose(this.instances);
-			Subchannel subchannel = this.subchannels.get(chosen);
+			ServiceInstance pinned = args.getCallOptions().getOption(DiscoveryTarget.PINNED_INSTANCE);
+			Subchannel subchannel = (pinned != null) ? this.byKey.get(LoadBalancer.key(pinned)) : null;
+			ServiceInstance chosen = (subchannel != null) ? this.instanceByKey.get(LoadBalancer.key(pinned)) : null;
+			if (chosen == null) {
+				// No pin, or the pinned instance is not connected: the balancer chooses among the ready ones.
+				chosen = this.balancer.choose(this.instances);
+				subchannel = this.subchannels.get(chosen);
+			}
 			if (subchannel == null) {
 				return PickResult.withError(Status.INTERNAL
 					.withDescription("Load balancer " + this.balancer + " chose an instance it was not offered: " + chosen));
@@ -239,7 +252,38 @@ final class SwitchboardGrpcLoadBalancer extends io.grpc.LoadBalancer {
 			if (holder != null) {
 				holder.set(chosen);
 			}
-			return PickResult.withSubchannel(subchannel, new OutcomeReporter(this.balancer, chosen));
+			// A call run by the call policy is reported to the balancer by the policy: only track the sending.
+			return PickResult.withSubchannel(subchannel, (pinned != null)
+					? new SentTracker(args.getCallOptions().getOption(DiscoveryTarget.REQUEST_SENT))
+					: new OutcomeReporter(this.balancer, chosen));
+		}
+
+	}
+
+	/**
+	 * Tells a call run by the call policy whether its request reached a transport.
+	 */
+	private static final class SentTracker extends ClientStreamTracer.Factory {
+
+		private final @Nullable AtomicBoolean sent;
+
+		SentTracker(@Nullable AtomicBoolean sent) {
+			this.sent = sent;
+		}
+
+		@Override
+		public ClientStreamTracer newClientStreamTracer(ClientStreamTracer.StreamInfo info, Metadata headers) {
+			AtomicBoolean flag = this.sent;
+			return new ClientStreamTracer() {
+
+				@Override
+				public void outboundHeaders() {
+					if (flag != null) {
+						flag.set(true);
+					}
+				}
+
+			};
 		}
 
 	}

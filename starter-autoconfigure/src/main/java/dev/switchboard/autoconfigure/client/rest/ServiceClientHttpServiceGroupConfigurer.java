@@ -158,7 +158,8 @@ public final class ServiceClientHttpServiceGroupConfigurer implements RestClient
 		return this.runtimes.getOrCreate(name, (client) -> {
 			ClientSettings settings = this.properties.resolve(client);
 			return new ServiceClientRuntime(settings,
-					MethodPolicies.of(settings, this.registry.getInterfaces(client, this.classLoader)));
+					MethodPolicies.of(settings, this.registry.getInterfaces(client, this.classLoader)),
+					this.runtimes.getBalancers(), this.hedgeExecutor);
 		});
 	}
 
@@ -191,8 +192,8 @@ public final class ServiceClientHttpServiceGroupConfigurer implements RestClient
 		else if (bootGroup == null || !StringUtils.hasText(bootGroup.getBaseUrl())) {
 			// The host is the client name; the pipeline replaces scheme, host and port on every call.
 			builder.baseUrl("http://" + group.name());
-			pipeline.add(new ServiceCallInterceptor(runtime, this.discovery, connect, read, this.hedgeExecutor,
-					this.observations, sslBundle != null));
+			pipeline.add(new ServiceCallInterceptor(runtime, this.discovery, connect, read, this.observations,
+					sslBundle != null));
 		}
 		builder.requestFactory(pipeline.isEmpty() ? requestFactory : new ServiceCallRequestFactory(requestFactory,
 				pipeline));

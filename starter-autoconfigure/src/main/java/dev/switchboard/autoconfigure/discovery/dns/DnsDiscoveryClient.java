@@ -34,6 +34,7 @@ import org.xbill.DNS.SOARecord;
 import org.xbill.DNS.SRVRecord;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.SimpleResolver;
+import org.xbill.DNS.TXTRecord;
 import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
 
@@ -51,7 +52,9 @@ import org.springframework.cloud.client.discovery.DiscoveryClient;
  * target are returned (RFC 2782: higher values are fallbacks). Within that priority instances are ordered by
  * descending weight, then by target and address; the order is stable so that an unchanged answer gives an equal
  * list, and the weight is left in the {@code weight} metadata for the load balancer rather than applied as a
- * random order here. In {@link DnsDiscoverySettings.Mode#A A} mode every A and AAAA address of the service name
+ * random order here. With {@link DnsDiscoverySettings#zoneTxt()} on, each target's TXT records are asked for
+ * too, and a string {@code zone=<zone>} in them becomes the {@code zone} metadata of the target's instances.
+ * In {@link DnsDiscoverySettings.Mode#A A} mode every A and AAAA address of the service name
  * is an instance on the configured port.
  * <p>
  * A name that does not exist or has no records is an empty answer. A timeout, a network failure or an error
@@ -64,6 +67,12 @@ import org.springframework.cloud.client.discovery.DiscoveryClient;
 public class DnsDiscoveryClient implements DiscoveryClient, TtlReporting {
 
 	private static final String DESCRIPTION = "Switchboard DNS Discovery Client";
+
+	/** The metadata key of an instance's zone, the one every backend uses. */
+	private static final String ZONE_METADATA_KEY = "zone";
+
+	/** The TXT record string giving a target's zone, as Consul's DNS interface writes node metadata. */
+	private static final String ZONE_TXT_PREFIX = ZONE_METADATA_KEY + "=";
 
 	/** Longest CNAME chain followed, as a guard against loops. */
 	private static final int MAX_ALIASES = 8;
@@ -209,10 +218,14 @@ public class DnsDiscoveryClient implements DiscoveryClient, TtlReporting {
 		// Start the lookups of all targets the additional section did not cover, then wait for them together.
 		Map<Name, CompletableFuture<List<Answer>>> lookups = new LinkedHashMap<>();
 		Map<Name, List<Record>> known = new LinkedHashMap<>();
+		Map<Name, CompletableFuture<Answer>> zoneLookups = new LinkedHashMap<>();
 		for (SRVRecord record : records) {
 			Name target = record.getTarget();
 			if (known.containsKey(target) || lookups.containsKey(target)) {
 				continue;
+			}
+			if (this.settings.zoneTxt()) {
+				zoneLookups.put(target, query(target, Type.TXT));
 			}
 			List<Record> addresses = additional.stream()
 				.filter((candidate) -> candidate.getName().equals(target) && isAddress(candidate))
@@ -232,6 +245,15 @@ public class DnsDiscoveryClient implements DiscoveryClient, TtlReporting {
 			}
 			known.put(lookup.getKey(), addresses);
 		}
+		Map<Name, String> zones = new LinkedHashMap<>();
+		for (Map.Entry<Name, CompletableFuture<Answer>> lookup : zoneLookups.entrySet()) {
+			Answer answer = await(lookup.getValue());
+			ttl.add(answer);
+			String zone = zoneOf(answer.records());
+			if (zone != null) {
+				zones.put(lookup.getKey(), zone);
+			}
+		}
 		Map<String, ServiceInstance> instances = new LinkedHashMap<>();
 		for (SRVRecord record : records) {
 			List<Record> addresses = known.get(record.getTarget());
@@ -242,6 +264,10 @@ public class DnsDiscoveryClient implements DiscoveryClient, TtlReporting {
 			metadata.put("priority", Integer.toString(record.getPriority()));
 			metadata.put("weight", Integer.toString(record.getWeight()));
 			metadata.put("dns.target", record.getTarget().toString(true));
+			String zone = zones.get(record.getTarget());
+			if (zone != null) {
+				metadata.put(ZONE_METADATA_KEY, zone);
+			}
 			for (InetAddress address : sortedAddresses(addresses)) {
 				addInstance(instances, serviceId, address, record.getPort(), metadata);
 			}
@@ -380,6 +406,22 @@ public class DnsDiscoveryClient implements DiscoveryClient, TtlReporting {
 			}
 		}
 		return minimum;
+	}
+
+	/**
+	 * The zone in TXT records: the first string of the form {@code zone=<zone>}.
+	 */
+	private static @Nullable String zoneOf(List<Record> records) {
+		for (Record record : records) {
+			if (record instanceof TXTRecord txt) {
+				for (String text : txt.getStrings()) {
+					if (text.startsWith(ZONE_TXT_PREFIX) && text.length() > ZONE_TXT_PREFIX.length()) {
+						return text.substring(ZONE_TXT_PREFIX.length()).trim();
+					}
+				}
+			}
+		}
+		return null;
 	}
 
 	private static boolean isAddress(Record record) {

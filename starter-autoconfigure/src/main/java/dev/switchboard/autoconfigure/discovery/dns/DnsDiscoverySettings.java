@@ -26,10 +26,13 @@ import org.jspecify.annotations.Nullable;
  * @param port the port of every address in {@link Mode#A A} mode
  * @param queryTimeout the longest time one DNS query may take, over all servers and retries
  * @param secure whether instances are called over HTTPS
+ * @param zoneTxt whether the zone of each SRV target is read from its TXT records ({@code zone=<zone>}, the form
+ * Consul's DNS interface gives node metadata in), at the cost of one more query per target
  * @author Switchboard
  */
 public record DnsDiscoverySettings(Mode mode, List<InetSocketAddress> servers, @Nullable String domain,
-		String srvNameTemplate, String portName, String protocol, int port, Duration queryTimeout, boolean secure) {
+		String srvNameTemplate, String portName, String protocol, int port, Duration queryTimeout, boolean secure,
+		boolean zoneTxt) {
 
 	/**
 	 * The default SRV name template, the RFC 2782 form used by Kubernetes.
@@ -53,6 +56,7 @@ public record DnsDiscoverySettings(Mode mode, List<InetSocketAddress> servers, @
 	 * @param port the port of every address in A mode
 	 * @param queryTimeout the longest time one DNS query may take
 	 * @param secure whether instances are called over HTTPS
+	 * @param zoneTxt whether SRV targets' zones are read from their TXT records
 	 */
 	public DnsDiscoverySettings {
 		Objects.requireNonNull(mode, "mode must not be null");
@@ -84,7 +88,7 @@ public record DnsDiscoverySettings(Mode mode, List<InetSocketAddress> servers, @
 	 */
 	public static DnsDiscoverySettings defaults() {
 		return new DnsDiscoverySettings(Mode.SRV, List.of(), null, DEFAULT_SRV_NAME_TEMPLATE, "http", "tcp", 80,
-				Duration.ofSeconds(2), false);
+				Duration.ofSeconds(2), false, false);
 	}
 
 	/**
@@ -94,7 +98,7 @@ public record DnsDiscoverySettings(Mode mode, List<InetSocketAddress> servers, @
 	 */
 	public DnsDiscoverySettings withMode(Mode mode) {
 		return new DnsDiscoverySettings(mode, this.servers, this.domain, this.srvNameTemplate, this.portName,
-				this.protocol, this.port, this.queryTimeout, this.secure);
+				this.protocol, this.port, this.queryTimeout, this.secure, this.zoneTxt);
 	}
 
 	/**
@@ -104,7 +108,7 @@ public record DnsDiscoverySettings(Mode mode, List<InetSocketAddress> servers, @
 	 */
 	public DnsDiscoverySettings withServers(List<InetSocketAddress> servers) {
 		return new DnsDiscoverySettings(this.mode, servers, this.domain, this.srvNameTemplate, this.portName,
-				this.protocol, this.port, this.queryTimeout, this.secure);
+				this.protocol, this.port, this.queryTimeout, this.secure, this.zoneTxt);
 	}
 
 	/**
@@ -114,7 +118,7 @@ public record DnsDiscoverySettings(Mode mode, List<InetSocketAddress> servers, @
 	 */
 	public DnsDiscoverySettings withDomain(@Nullable String domain) {
 		return new DnsDiscoverySettings(this.mode, this.servers, domain, this.srvNameTemplate, this.portName,
-				this.protocol, this.port, this.queryTimeout, this.secure);
+				this.protocol, this.port, this.queryTimeout, this.secure, this.zoneTxt);
 	}
 
 	/**
@@ -124,7 +128,7 @@ public record DnsDiscoverySettings(Mode mode, List<InetSocketAddress> servers, @
 	 */
 	public DnsDiscoverySettings withSrvNameTemplate(String srvNameTemplate) {
 		return new DnsDiscoverySettings(this.mode, this.servers, this.domain, srvNameTemplate, this.portName,
-				this.protocol, this.port, this.queryTimeout, this.secure);
+				this.protocol, this.port, this.queryTimeout, this.secure, this.zoneTxt);
 	}
 
 	/**
@@ -134,7 +138,7 @@ public record DnsDiscoverySettings(Mode mode, List<InetSocketAddress> servers, @
 	 */
 	public DnsDiscoverySettings withPortName(String portName) {
 		return new DnsDiscoverySettings(this.mode, this.servers, this.domain, this.srvNameTemplate, portName,
-				this.protocol, this.port, this.queryTimeout, this.secure);
+				this.protocol, this.port, this.queryTimeout, this.secure, this.zoneTxt);
 	}
 
 	/**
@@ -144,7 +148,7 @@ public record DnsDiscoverySettings(Mode mode, List<InetSocketAddress> servers, @
 	 */
 	public DnsDiscoverySettings withProtocol(String protocol) {
 		return new DnsDiscoverySettings(this.mode, this.servers, this.domain, this.srvNameTemplate, this.portName,
-				protocol, this.port, this.queryTimeout, this.secure);
+				protocol, this.port, this.queryTimeout, this.secure, this.zoneTxt);
 	}
 
 	/**
@@ -154,7 +158,7 @@ public record DnsDiscoverySettings(Mode mode, List<InetSocketAddress> servers, @
 	 */
 	public DnsDiscoverySettings withPort(int port) {
 		return new DnsDiscoverySettings(this.mode, this.servers, this.domain, this.srvNameTemplate, this.portName,
-				this.protocol, port, this.queryTimeout, this.secure);
+				this.protocol, port, this.queryTimeout, this.secure, this.zoneTxt);
 	}
 
 	/**
@@ -164,7 +168,7 @@ public record DnsDiscoverySettings(Mode mode, List<InetSocketAddress> servers, @
 	 */
 	public DnsDiscoverySettings withQueryTimeout(Duration queryTimeout) {
 		return new DnsDiscoverySettings(this.mode, this.servers, this.domain, this.srvNameTemplate, this.portName,
-				this.protocol, this.port, queryTimeout, this.secure);
+				this.protocol, this.port, queryTimeout, this.secure, this.zoneTxt);
 	}
 
 	/**
@@ -174,7 +178,17 @@ public record DnsDiscoverySettings(Mode mode, List<InetSocketAddress> servers, @
 	 */
 	public DnsDiscoverySettings withSecure(boolean secure) {
 		return new DnsDiscoverySettings(this.mode, this.servers, this.domain, this.srvNameTemplate, this.portName,
-				this.protocol, this.port, this.queryTimeout, secure);
+				this.protocol, this.port, this.queryTimeout, secure, this.zoneTxt);
+	}
+
+	/**
+	 * A copy that reads (or not) the zone of each SRV target from its TXT records.
+	 * @param zoneTxt whether to read zones from TXT records
+	 * @return the new settings
+	 */
+	public DnsDiscoverySettings withZoneTxt(boolean zoneTxt) {
+		return new DnsDiscoverySettings(this.mode, this.servers, this.domain, this.srvNameTemplate, this.portName,
+				this.protocol, this.port, this.queryTimeout, this.secure, zoneTxt);
 	}
 
 	/**

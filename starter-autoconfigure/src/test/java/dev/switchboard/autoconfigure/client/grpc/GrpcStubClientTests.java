@@ -11,10 +11,14 @@ import io.grpc.Channel;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.micrometer.observation.tck.TestObservationRegistry;
+import io.micrometer.observation.tck.TestObservationRegistryAssert;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import dev.switchboard.autoconfigure.client.ClientStatistics;
+import dev.switchboard.autoconfigure.client.ServiceClientRuntimes;
 import dev.switchboard.autoconfigure.client.grpc.proto.InventoryServiceGrpc;
 import dev.switchboard.autoconfigure.client.grpc.proto.InventoryServiceGrpc.InventoryServiceBlockingStub;
 import dev.switchboard.autoconfigure.client.grpc.proto.InventoryServiceGrpc.InventoryServiceFutureStub;
@@ -25,6 +29,7 @@ import dev.switchboard.core.annotation.GrpcClient;
 import dev.switchboard.core.balancer.CallOutcome;
 import dev.switchboard.core.balancer.LoadBalancer;
 import dev.switchboard.core.balancer.RoundRobinLoadBalancer;
+import dev.switchboard.core.balancer.ZoneAwareLoadBalancer;
 import dev.switchboard.core.discovery.ServiceDiscovery;
 
 import org.springframework.boot.SpringBootConfiguration;
@@ -66,6 +71,17 @@ class GrpcStubClientTests {
 					"switchboard.discovery.static.services.failover[0]=" + first.url(),
 					"switchboard.discovery.static.services.failover[1]=" + doomed.url(),
 					"switchboard.clients.inventory.timeout.read=300ms",
+					// Only the zoned service's instances have zones; the others balance over all instances.
+					"switchboard.discovery.zone=zone-a",
+					"switchboard.discovery.static.services.zoned[0]=" + first.url() + "?zone=zone-a",
+					"switchboard.discovery.static.services.zoned[1]=" + second.url() + "?zone=zone-b",
+					"switchboard.discovery.static.services.policy[0]=" + first.url(),
+					"switchboard.discovery.static.services.policy[1]=" + second.url(),
+					"switchboard.clients.policy.retry.backoff=5ms",
+					"switchboard.clients.policy.outlier.consecutive-failures=2",
+					"switchboard.clients.policy.grpc.idempotent-methods=switchboard.test.inventory.InventoryService/GetItem",
+					"switchboard.clients.strict.service-id=policy", "switchboard.clients.strict.retry.backoff=5ms",
+					"switchboard.clients.strict.outlier.enabled=false",
 					"switchboard.client-defaults.load-balancer=round-robin")
 			.run();
 		// Connect to both instances before the tests, with a deadline generous enough for a loaded machine:
@@ -140,6 +156,74 @@ class GrpcStubClientTests {
 	}
 
 	@Test
+	void stubMethodDeclaredIdempotentInConfigurationIsRetriedAndTheFailingInstanceEjected() {
+		InventoryServiceBlockingStub stub = InventoryServiceGrpc.newBlockingStub(channel("policy"));
+		int firstBefore = first.calls();
+		for (int i = 0; i < 6; i++) {
+			assertThat(stub.getItem(ItemRequest.newBuilder().setSku("unavailable-at:first").build()).getInstance())
+				.isEqualTo("second");
+		}
+		ClientStatistics statistics = statistics("policy");
+		String firstKey = "127.0.0.1:" + first.port();
+		// The fault happened: the first instance read requests and answered UNAVAILABLE.
+		int failed = first.calls() - firstBefore;
+		assertThat(failed).isPositive();
+		assertThat(statistics.getAttempts(new ClientStatistics.InstanceOutcome(firstKey, CallOutcome.IO_FAILURE)))
+			.isEqualTo(failed);
+		// Each of those was retried on the other instance, and two in a row ejected it.
+		assertThat(statistics.getRetries()).isEqualTo(failed);
+		assertThat(statistics.getEjections(firstKey)).isOne();
+		// Every attempt was observed, the failed ones on the first instance with their outcome.
+		TestObservationRegistry observations = context.getBean(TestObservationRegistry.class);
+		TestObservationRegistryAssert.assertThat(observations)
+			.hasAnObservation((observation) -> observation.hasNameEqualTo("switchboard.client.attempts")
+				.hasLowCardinalityKeyValue("client", "policy")
+				.hasLowCardinalityKeyValue("outcome", "IO_FAILURE")
+				.hasHighCardinalityKeyValue("instance", firstKey));
+	}
+
+	@Test
+	void stubMethodNotDeclaredIdempotentIsNotRetriedAfterItsRequestWasSent() {
+		InventoryServiceBlockingStub stub = InventoryServiceGrpc.newBlockingStub(channel("strict"));
+		int firstBefore = first.calls();
+		long retriesBefore = statistics("strict").getRetries();
+		int failures = 0;
+		for (int i = 0; i < 6; i++) {
+			try {
+				assertThat(stub.getItem(ItemRequest.newBuilder().setSku("unavailable-at:first").build())
+					.getInstance()).isEqualTo("second");
+			}
+			catch (StatusRuntimeException ex) {
+				assertThat(ex.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+				failures++;
+			}
+		}
+		// The fault happened, and each failed call reached the failing instance exactly once.
+		assertThat(failures).isPositive().isEqualTo(first.calls() - firstBefore);
+		assertThat(statistics("strict").getRetries()).isEqualTo(retriesBefore);
+	}
+
+	@Test
+	void protoIdempotencyLevelMakesAStubMethodRetryable() {
+		InventoryServiceBlockingStub stub = InventoryServiceGrpc.newBlockingStub(channel("strict"));
+		assertThat(InventoryServiceGrpc.getGetItemSafeMethod().isSafe()).isTrue();
+		int firstBefore = first.calls();
+		for (int i = 0; i < 6; i++) {
+			assertThat(stub.getItemSafe(ItemRequest.newBuilder().setSku("unavailable-at:first").build())
+				.getInstance()).isEqualTo("second");
+		}
+		assertThat(first.calls() - firstBefore).isPositive();
+	}
+
+	private static Channel channel(String client) {
+		return context.getBean(SwitchboardGrpcChannelFactory.class).channel(client);
+	}
+
+	private static ClientStatistics statistics(String client) {
+		return context.getBean(ServiceClientRuntimes.class).asMap().get(client).getStatistics();
+	}
+
+	@Test
 	void serviceWithoutInstancesFailsNamingServiceAndBackend() {
 		InventoryServiceBlockingStub stub = InventoryServiceGrpc
 			.newBlockingStub(context.getBean(SwitchboardGrpcChannelFactory.class).channel("ghost"));
@@ -204,6 +288,27 @@ class GrpcStubClientTests {
 		assertThat(item.getInstance()).isIn("first", "second");
 	}
 
+	@Test
+	void channelsPreferInstancesInTheOwnZone() {
+		SwitchboardGrpcChannelFactory<?> factory = context.getBean(SwitchboardGrpcChannelFactory.class);
+		InventoryServiceBlockingStub stub = InventoryServiceGrpc.newBlockingStub(factory.channel("zoned"));
+		// Until the local instance's connection is ready, calls go to the ready one, whatever its zone.
+		org.awaitility.Awaitility.await()
+			.atMost(Duration.ofSeconds(10))
+			.until(() -> stub.withDeadlineAfter(10, TimeUnit.SECONDS)
+				.getItem(ItemRequest.newBuilder().setSku("warm-up").build())
+				.getInstance()
+				.equals("first"));
+		Map<String, Integer> answeredBy = new HashMap<>();
+		for (int i = 0; i < 20; i++) {
+			answeredBy.merge(stub.withDeadlineAfter(10, TimeUnit.SECONDS)
+				.getItem(ItemRequest.newBuilder().setSku("z-" + i).build())
+				.getInstance(), 1, Integer::sum);
+		}
+		assertThat(factory.getBalancer("zoned")).isInstanceOf(ZoneAwareLoadBalancer.class);
+		assertThat(answeredBy).containsOnlyKeys("first");
+	}
+
 	static final class RecordingBalancer implements LoadBalancer {
 
 		final List<CallOutcome> outcomes = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -258,6 +363,13 @@ class GrpcStubClientTests {
 	@SpringBootConfiguration
 	@EnableAutoConfiguration
 	static class TestApplication {
+
+		@Bean
+		TestObservationRegistry observationRegistry() {
+			return TestObservationRegistry.builder()
+				.validateObservationsWithTheSameNameHavingTheSameSetOfLowCardinalityKeys(false)
+				.build();
+		}
 
 		@Bean
 		Stubs stubs(@GrpcClient("inventory") InventoryServiceBlockingStub blocking,

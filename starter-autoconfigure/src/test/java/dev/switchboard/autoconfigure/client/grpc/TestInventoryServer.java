@@ -31,8 +31,18 @@ final class TestInventoryServer implements AutoCloseable {
 			.addService(new InventoryServiceGrpc.InventoryServiceImplBase() {
 
 				@Override
+				public void getItemSafe(ItemRequest request, StreamObserver<Item> observer) {
+					getItem(request, observer);
+				}
+
+				@Override
 				public void getItem(ItemRequest request, StreamObserver<Item> observer) {
 					TestInventoryServer.this.calls.incrementAndGet();
+					if (request.getSku().equals("unavailable-at:" + name)) {
+						// After reading the request: the call certainly reached this instance.
+						observer.onError(Status.UNAVAILABLE.withDescription("overloaded").asRuntimeException());
+						return;
+					}
 					if (request.getSku().equals("missing")) {
 						observer.onError(Status.NOT_FOUND.withDescription("no item missing").asRuntimeException());
 						return;

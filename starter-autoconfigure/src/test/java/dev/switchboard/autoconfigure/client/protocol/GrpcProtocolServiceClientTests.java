@@ -72,6 +72,19 @@ class GrpcProtocolServiceClientTests extends ServiceClientProtocolSuite {
 	}
 
 	@Test
+	void nonIdempotentCallsSucceedWhileOneInstanceIsDown() throws IOException {
+		// The fault: nothing listens on the first instance's port.
+		assertThatExceptionOfType(java.net.ConnectException.class)
+			.isThrownBy(() -> new Socket(InetAddress.getLoopbackAddress(), this.deadPort).close());
+		FlakyApi client = client(FlakyApi.class);
+		// The call policy may pin an attempt to the dead instance: the request never leaves, so it goes to the
+		// live one whatever the method.
+		for (int i = 0; i < 10; i++) {
+			assertThat(client.create("sku-" + i).name()).isEqualTo("Created sku-" + i);
+		}
+	}
+
+	@Test
 	void unansweredConnectEndsAtTheConnectTimeoutNotTheDeadline() {
 		UnansweredApi client = client(UnansweredApi.class);
 		// The fault: a connection attempt to the port is neither accepted nor refused.
@@ -196,6 +209,11 @@ class GrpcProtocolServiceClientTests extends ServiceClientProtocolSuite {
 			return new Item(sku, "Item " + sku, 1, "grpc");
 		}
 
+		@Override
+		public Item create(String sku) {
+			return new Item(sku, "Created " + sku, 1, "grpc");
+		}
+
 	}
 
 	@dev.switchboard.core.annotation.ServiceClient("flaky")
@@ -204,6 +222,9 @@ class GrpcProtocolServiceClientTests extends ServiceClientProtocolSuite {
 
 		@org.springframework.web.service.annotation.GetExchange("/{sku}")
 		Item item(@org.springframework.web.bind.annotation.PathVariable("sku") String sku);
+
+		@org.springframework.web.service.annotation.PostExchange("/{sku}")
+		Item create(@org.springframework.web.bind.annotation.PathVariable("sku") String sku);
 
 	}
 

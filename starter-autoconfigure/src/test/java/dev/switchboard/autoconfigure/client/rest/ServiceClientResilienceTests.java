@@ -24,6 +24,7 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.cloud.client.DefaultServiceInstance;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.client.HttpClientErrorException;
 import org.springframework.web.client.HttpServerErrorException;
 import org.springframework.web.client.ResourceAccessException;
@@ -53,6 +54,8 @@ class ServiceClientResilienceTests {
 
 	private static TestHttpServer slow;
 
+	private static ResettingServer resetting;
+
 	private static int deadPort;
 
 	private static ConfigurableApplicationContext context;
@@ -64,6 +67,7 @@ class ServiceClientResilienceTests {
 		unavailable = new TestHttpServer("unavailable").status(503);
 		broken = new TestHttpServer("broken").status(500);
 		slow = new TestHttpServer("slow").delay(1500);
+		resetting = new ResettingServer();
 		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
 			deadPort = socket.getLocalPort();
 		}
@@ -75,6 +79,8 @@ class ServiceClientResilienceTests {
 		services(properties, "with-unavailable", unavailable.url(), healthy.url());
 		services(properties, "with-broken", broken.url(), healthy.url());
 		services(properties, "with-slow", slow.url(), healthy.url());
+		services(properties, "refused-then-live", dead, healthy.url());
+		services(properties, "with-reset", resetting.url(), healthy.url());
 		properties.addAll(List.of("switchboard.clients.retrying.service-id=with-dead",
 				"switchboard.clients.unbudgeted.service-id=with-dead",
 				"switchboard.clients.unbudgeted.retry.budget.percent=0",
@@ -85,7 +91,9 @@ class ServiceClientResilienceTests {
 				"switchboard.clients.errors.service-id=with-broken", "switchboard.clients.hedging.service-id=with-slow",
 				"switchboard.clients.hedging.hedge.enabled=true", "switchboard.clients.hedging.hedge.delay=50ms",
 				"switchboard.clients.timed.service-id=with-slow", "switchboard.clients.timed.retry.max-attempts=1",
-				"switchboard.clients.timed.methods.configured.timeout=150ms"));
+				"switchboard.clients.timed.methods.configured.timeout=150ms",
+				"switchboard.clients.refused-post.service-id=refused-then-live",
+				"switchboard.clients.resetting.service-id=with-reset"));
 		context = new SpringApplicationBuilder(TestApplication.class).web(WebApplicationType.NONE)
 			.properties(properties.toArray(String[]::new))
 			.run();
@@ -98,13 +106,14 @@ class ServiceClientResilienceTests {
 	}
 
 	@AfterAll
-	static void stop() {
+	static void stop() throws IOException {
 		if (context != null) {
 			context.close();
 		}
 		for (TestHttpServer server : List.of(healthy, other, unavailable, broken, slow)) {
 			server.close();
 		}
+		resetting.close();
 	}
 
 	@Test
@@ -124,21 +133,51 @@ class ServiceClientResilienceTests {
 	}
 
 	@Test
-	void nonIdempotentCallsAreNotRetried() {
-		RetryingClient client = context.getBean(RetryingClient.class);
+	void postThatNeverLeftIsRetriedOnALiveInstance() {
+		RefusedPostClient client = context.getBean(RefusedPostClient.class);
+		long retries = statistics("refused-post").getRetries();
+		long attempts = statistics("refused-post").getAttempts();
+		// Round-robin over a refused port and a live instance: at least one of two calls goes to the refused port
+		// first (the retry advances the rotation too, so both may).
+		assertThat(client.create("sku-1").instance()).isEqualTo("healthy");
+		assertThat(client.create("sku-2").instance()).isEqualTo("healthy");
+		long retried = statistics("refused-post").getRetries() - retries;
+		assertThat(retried).isBetween(1L, 2L);
+		// One retry for each call that was refused, no more.
+		assertThat(statistics("refused-post").getAttempts() - attempts).isEqualTo(2 + retried);
+	}
+
+	@Test
+	void postThatReachedTheServerAndFailedIsNotRetried() {
+		ResettingClient client = context.getBean(ResettingClient.class);
+		long retries = statistics("resetting").getRetries();
+		int readBefore = resetting.requestsRead();
+		int healthyBefore = healthy.requests();
 		List<String> outcomes = new ArrayList<>();
-		for (int i = 0; i < 6; i++) {
+		for (int i = 0; i < 2; i++) {
 			try {
-				outcomes.add(client.create("sku-" + i).instance());
+				outcomes.add(client.create("sku-" + i, "{\"quantity\":1}").instance());
 			}
 			catch (ResourceAccessException ex) {
-				assertThat(ex).hasMessageContaining("Could not connect for POST /items/sku-")
-					.hasMessageContaining("127.0.0.1:" + deadPort);
+				assertThat(ex).hasMessageContaining("I/O error on POST /items/sku-");
 				outcomes.add("failed");
 			}
 		}
-		// Round-robin over three instances, one dead: every third POST fails and is not tried elsewhere.
-		assertThat(outcomes).filteredOn("failed"::equals).hasSize(2);
+		// The fault happened: the resetting server read one whole request and reset the connection.
+		assertThat(resetting.requestsRead() - readBefore).isOne();
+		// The outcome: that call failed and was not sent again, the other reached the live instance.
+		assertThat(outcomes).containsExactlyInAnyOrder("failed", "healthy");
+		assertThat(healthy.requests() - healthyBefore).isOne();
+		assertThat(statistics("resetting").getRetries() - retries).isZero();
+	}
+
+	@Test
+	void nonIdempotentCallsAreRetriedOnlyWhileTheirRequestNeverLeft() {
+		RetryingClient client = context.getBean(RetryingClient.class);
+		for (int i = 0; i < 6; i++) {
+			// Round-robin over three instances, one dead: the POSTs sent to it first never left, so go elsewhere.
+			assertThat(client.create("sku-" + i).instance()).isIn("healthy", "other");
+		}
 	}
 
 	@Test
@@ -274,6 +313,24 @@ class ServiceClientResilienceTests {
 		@Idempotent
 		@PostExchange("/{sku}")
 		Item upsert(@PathVariable String sku);
+
+	}
+
+	@ServiceClient("refused-post")
+	@HttpExchange("/items")
+	interface RefusedPostClient {
+
+		@PostExchange("/{sku}")
+		Item create(@PathVariable String sku);
+
+	}
+
+	@ServiceClient("resetting")
+	@HttpExchange("/items")
+	interface ResettingClient {
+
+		@PostExchange("/{sku}")
+		Item create(@PathVariable String sku, @RequestBody String body);
 
 	}
 

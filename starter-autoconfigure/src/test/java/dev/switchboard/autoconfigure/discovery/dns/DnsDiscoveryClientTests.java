@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.switchboard.autoconfigure.discovery.dns.DnsDiscoverySettings.Mode;
 import dev.switchboard.autoconfigure.discovery.dns.DnsmasqServer.SrvRecord;
+import dev.switchboard.core.balancer.ZoneAwareLoadBalancer;
 import dev.switchboard.core.discovery.CachingServiceDiscovery;
 
 import org.springframework.cloud.client.ServiceInstance;
@@ -77,6 +78,25 @@ class DnsDiscoveryClientTests {
 			.containsEntry("dns.target", "inventory-2.svc.test");
 		assertThat(instances.get(1).getMetadata()).containsEntry("weight", "10")
 			.containsEntry("dns.target", "inventory-1.svc.test");
+	}
+
+	@Test
+	void srvTargetsTakeTheirZoneFromTheirTxtRecordWhenAsked() {
+		dns.addAddresses("ledger-1", "127.0.9.1");
+		dns.addAddresses("ledger-2", "127.0.9.2");
+		dns.addAddresses("ledger-3", "127.0.9.3");
+		dns.setTxtRecord("ledger-1", "zone=zone-a");
+		dns.setTxtRecord("ledger-2", "zone=zone-b");
+		dns.setSrvRecords(new SrvRecord("_http._tcp.ledger", "ledger-1", 8081, 0, 30),
+				new SrvRecord("_http._tcp.ledger", "ledger-2", 8082, 0, 20),
+				new SrvRecord("_http._tcp.ledger", "ledger-3", 8083, 0, 10));
+		List<ServiceInstance> zoned = new DnsDiscoveryClient(settings(Mode.SRV).withZoneTxt(true))
+			.getInstances("ledger");
+		assertThat(zoned).extracting(ServiceInstance::getHost, ZoneAwareLoadBalancer::zoneOf)
+			.containsExactly(tuple("127.0.9.1", "zone-a"), tuple("127.0.9.2", "zone-b"), tuple("127.0.9.3", null));
+		// Off by default: no TXT query, no zone.
+		assertThat(client(Mode.SRV).getInstances("ledger")).extracting(ZoneAwareLoadBalancer::zoneOf)
+			.containsOnlyNulls();
 	}
 
 	@Test

@@ -71,6 +71,8 @@ final class DnsmasqServer implements AutoCloseable {
 
 	private List<SrvRecord> srvRecords = List.of();
 
+	private final Map<String, String> txtRecords = new LinkedHashMap<>();
+
 	private int port;
 
 	private @Nullable Process process;
@@ -158,6 +160,7 @@ final class DnsmasqServer implements AutoCloseable {
 			command.add("--srv-host=" + srv.name() + "," + srv.target() + "," + srv.port() + "," + srv.priority() + ","
 					+ srv.weight());
 		}
+		this.txtRecords.forEach((name, text) -> command.add("--txt-record=" + name + "," + text));
 		command.addAll(this.extraArguments);
 		try {
 			this.process = new ProcessBuilder(command).redirectErrorStream(true)
@@ -181,6 +184,19 @@ final class DnsmasqServer implements AutoCloseable {
 	 */
 	synchronized void stop() {
 		destroyProcess();
+	}
+
+	/**
+	 * Sets the TXT record of a name (one string), restarting dnsmasq if it runs.
+	 * @param name the name, relative to the domain or fully qualified
+	 * @param text the text
+	 */
+	synchronized void setTxtRecord(String name, String text) {
+		this.txtRecords.put(qualify(name), text);
+		if (isRunning()) {
+			stop();
+			start();
+		}
 	}
 
 	/**

@@ -83,7 +83,7 @@ class ServiceInterfaceContractTests {
 	void invalidGrpcPortNamesTheProperty() {
 		ServiceClientProperties.Client client = new ServiceClientProperties.Client(null, null, null, null, null, null,
 				null, null, null, null, null,
-				new ServiceClientProperties.Grpc(70000));
+				new ServiceClientProperties.Grpc(70000, null), null);
 		assertThatExceptionOfType(InvalidSwitchboardPropertyException.class)
 			.isThrownBy(() -> new ServiceClientProperties(java.util.Map.of("inventory", client), null))
 			.withMessage("Invalid value '70000' for property 'switchboard.clients.inventory.grpc.port': not a TCP port "

@@ -1,4 +1,4 @@
-package dev.switchboard.autoconfigure.client.rest;
+package dev.switchboard.core.call;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -9,41 +9,46 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
 
-import dev.switchboard.autoconfigure.client.ClientStatistics;
-
 import org.springframework.cloud.client.ServiceInstance;
-import org.springframework.web.client.ResourceAccessException;
 
 /**
  * Attempts of one hedged call racing each other on the call executor. The first useful answer decides the call;
  * a retryable failure decides it only when no other attempt is still running; an attempt that throws (an
- * {@link Error} included) decides it with its exception. Attempts that finish after the decision close their
- * response so the connection goes back to the pool, and running losers are interrupted.
+ * {@link Error} included) decides it with its exception. Attempts that finish after the decision are discarded
+ * (their response closed so the connection goes back to the pool), and running losers are interrupted.
  * <p>
  * Every wait has a deadline, and starting an attempt never waits: the executor refuses it at once when all its
  * threads are busy, and the caller goes on without it.
  *
- * @param <R> the result of an attempt
+ * @param <R> the response type
  * @author Switchboard
  */
-final class HedgeRace<R extends HedgeRace.Entrant> {
+final class HedgeRace<R> {
 
-	private final CompletableFuture<R> decided = new CompletableFuture<>();
+	private final CompletableFuture<Attempt<R>> decided = new CompletableFuture<>();
 
 	private final List<Thread> runners = new ArrayList<>(2);
 
 	private final List<ServiceInstance> instances = new ArrayList<>(2);
 
-	private final ClientStatistics statistics;
+	private final CallListener listener;
+
+	private final Predicate<Attempt<R>> retryable;
+
+	private final Consumer<Attempt<R>> discard;
 
 	private int running;
 
-	HedgeRace(ClientStatistics statistics) {
-		this.statistics = statistics;
+	HedgeRace(CallListener listener, Predicate<Attempt<R>> retryable, Consumer<Attempt<R>> discard) {
+		this.listener = listener;
+		this.retryable = retryable;
+		this.discard = discard;
 	}
 
 	/**
@@ -60,7 +65,7 @@ final class HedgeRace<R extends HedgeRace.Entrant> {
 	 * @param attempt the attempt
 	 * @return whether the attempt was started; {@code false} if the executor refused it
 	 */
-	boolean start(Executor executor, Supplier<R> attempt) {
+	boolean start(Executor executor, Supplier<Attempt<R>> attempt) {
 		synchronized (this) {
 			this.running++;
 		}
@@ -76,16 +81,16 @@ final class HedgeRace<R extends HedgeRace.Entrant> {
 		}
 	}
 
-	private void run(Supplier<R> attempt) {
+	private void run(Supplier<Attempt<R>> attempt) {
 		synchronized (this) {
 			if (this.decided.isDone()) {
 				this.running--;
-				this.statistics.cancelled();
+				this.listener.cancelled();
 				return;
 			}
 			this.runners.add(Thread.currentThread());
 		}
-		R result;
+		Attempt<R> result;
 		try {
 			result = attempt.get();
 		}
@@ -96,7 +101,7 @@ final class HedgeRace<R extends HedgeRace.Entrant> {
 		finished(result);
 	}
 
-	private void finished(R result) {
+	private void finished(Attempt<R> result) {
 		boolean keep = true;
 		synchronized (this) {
 			this.running--;
@@ -105,7 +110,7 @@ final class HedgeRace<R extends HedgeRace.Entrant> {
 			if (this.decided.isDone()) {
 				keep = false;
 			}
-			else if (!result.retryable() || this.running == 0) {
+			else if (!this.retryable.test(result) || this.running == 0) {
 				this.decided.complete(result);
 				this.runners.forEach(Thread::interrupt);
 			}
@@ -113,8 +118,8 @@ final class HedgeRace<R extends HedgeRace.Entrant> {
 		// Clear an interrupt aimed at this attempt so the pooled thread starts its next task clean.
 		Thread.interrupted();
 		if (!keep) {
-			this.statistics.cancelled();
-			result.discard();
+			this.listener.cancelled();
+			this.discard.accept(result);
 		}
 	}
 
@@ -139,23 +144,21 @@ final class HedgeRace<R extends HedgeRace.Entrant> {
 	/**
 	 * Waits for the decision until a deadline.
 	 * @param deadlineNanos the deadline on the {@link System#nanoTime()} clock
+	 * @param interrupted the exception to throw if the waiting thread is interrupted
 	 * @return the deciding attempt, or {@code null} if the deadline passed first
 	 * @throws Error or RuntimeException an attempt threw
 	 */
-	@Nullable R await(long deadlineNanos) {
+	@Nullable Attempt<R> await(long deadlineNanos, Supplier<RuntimeException> interrupted) {
 		try {
 			return this.decided.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
 		}
-		catch (TimeoutException ex) {
+		catch (TimeoutException | CancellationException ex) {
 			return null;
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 			abandon();
-			throw new ResourceAccessException("Interrupted while waiting for a hedged service call");
-		}
-		catch (CancellationException ex) {
-			return null;
+			throw interrupted.get();
 		}
 		catch (ExecutionException ex) {
 			Throwable cause = ex.getCause();
@@ -175,30 +178,6 @@ final class HedgeRace<R extends HedgeRace.Entrant> {
 	synchronized void abandon() {
 		this.decided.cancel(false);
 		this.runners.forEach(Thread::interrupt);
-	}
-
-	/**
-	 * What the race needs to know of an attempt's result.
-	 */
-	interface Entrant {
-
-		/**
-		 * The instance the attempt went to.
-		 * @return the instance
-		 */
-		ServiceInstance instance();
-
-		/**
-		 * Whether another attempt may still do better.
-		 * @return whether the failure is retryable
-		 */
-		boolean retryable();
-
-		/**
-		 * Drops a response that will not be used, returning its connection.
-		 */
-		void discard();
-
 	}
 
 }
