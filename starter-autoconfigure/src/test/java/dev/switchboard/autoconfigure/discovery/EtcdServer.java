@@ -24,7 +24,7 @@ import static org.awaitility.Awaitility.await;
  *
  * @author Switchboard
  */
-final class EtcdServer implements AutoCloseable {
+public final class EtcdServer implements AutoCloseable {
 
 	static final String ETCD = "/usr/bin/etcd";
 
@@ -42,7 +42,7 @@ final class EtcdServer implements AutoCloseable {
 		this.peerPort = peerPort;
 	}
 
-	static EtcdServer start() {
+	public static EtcdServer start() {
 		try {
 			EtcdServer server = new EtcdServer(Files.createTempDirectory("switchboard-etcd"), freePort(), freePort());
 			server.launch();
@@ -53,7 +53,7 @@ final class EtcdServer implements AutoCloseable {
 		}
 	}
 
-	String endpoint() {
+	public String endpoint() {
 		return "http://127.0.0.1:" + this.clientPort;
 	}
 
