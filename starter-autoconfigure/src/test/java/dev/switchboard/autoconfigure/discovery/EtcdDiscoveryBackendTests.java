@@ -243,6 +243,48 @@ class EtcdDiscoveryBackendTests {
 		}
 	}
 
+	@Test
+	@Order(7)
+	void aHungEtcdHoldsNoLookupStartupOrShutdownForLongerThanItsDeadlines() throws Exception {
+		CachingServiceDiscovery discovery = inventory.getBean(CachingServiceDiscovery.class);
+		await().atMost(Duration.ofSeconds(5)).until(discovery::isBackendAvailable);
+		etcd.freeze();
+		try {
+			// Frozen: the connection is open and nothing answers.
+			assertThatException()
+				.isThrownBy(() -> etcdClient.getKVClient().get(bytes(PREFIX)).get(1, TimeUnit.SECONDS))
+				.isInstanceOf(java.util.concurrent.TimeoutException.class);
+			long refreshing = System.nanoTime();
+			discovery.refresh();
+			// lookup-timeout is 2 s, call-timeout 1 s.
+			assertThat(Duration.ofNanos(System.nanoTime() - refreshing)).isLessThan(Duration.ofMillis(2500));
+			assertThat(discovery.isBackendAvailable()).isFalse();
+			assertThat(discovery.getOutageCause()).hasMessageContaining("did not answer within 1000 ms")
+				.hasMessageContaining("switchboard.discovery.etcd.call-timeout");
+			assertThat(discovery.getInstances("inventory")).extracting(ServiceInstance::getPort).containsExactly(18081);
+
+			long starting = System.nanoTime();
+			ConfigurableApplicationContext late = startApplication("late", 18085);
+			assertThat(Duration.ofNanos(System.nanoTime() - starting)).isLessThan(Duration.ofSeconds(10));
+			assertThat(late.getBean(CachingServiceDiscovery.class).getInstances("inventory")).isEmpty();
+			long closing = System.nanoTime();
+			late.close();
+			// Deregistration waits at most twice the call timeout.
+			assertThat(Duration.ofNanos(System.nanoTime() - closing)).isLessThan(Duration.ofSeconds(4));
+		}
+		finally {
+			etcd.thaw();
+		}
+		await().atMost(Duration.ofSeconds(10)).until(() -> {
+			discovery.refresh();
+			return discovery.isBackendAvailable();
+		});
+		EtcdServiceRegistration registration = inventory.getBean(EtcdServiceRegistration.class);
+		await().atMost(Duration.ofSeconds(15))
+			.until(() -> (PREFIX + "inventory/127.0.0.1:18081").equals(registration.registeredKey())
+					&& !get(PREFIX + "inventory/").isEmpty());
+	}
+
 	private static KeyValue awaitKey(String key) {
 		return await().atMost(Duration.ofSeconds(5))
 			.pollInterval(Duration.ofMillis(20))

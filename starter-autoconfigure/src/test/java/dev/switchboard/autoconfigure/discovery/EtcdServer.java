@@ -75,6 +75,40 @@ public final class EtcdServer implements AutoCloseable {
 	}
 
 	/**
+	 * Freezes the process (SIGSTOP): connections stay open and nothing answers, as with a hung member.
+	 */
+	void freeze() {
+		signal("STOP");
+	}
+
+	/**
+	 * Lets a frozen process go on (SIGCONT).
+	 */
+	void thaw() {
+		signal("CONT");
+	}
+
+	private void signal(String name) {
+		Process current = this.process;
+		if (current == null) {
+			throw new IllegalStateException("etcd is not running");
+		}
+		try {
+			int exit = new ProcessBuilder("kill", "-" + name, Long.toString(current.pid())).inheritIO().start().waitFor();
+			if (exit != 0) {
+				throw new IllegalStateException("kill -" + name + " exited with " + exit);
+			}
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/**
 	 * Starts etcd again on the same ports and data: what it stored, leases included, is back.
 	 */
 	void restart() {
