@@ -87,6 +87,10 @@ class EtcdDiscoveryBackendTests {
 			.get(5, TimeUnit.SECONDS)
 			.getGrantedTTL();
 		assertThat(ttl).isEqualTo(2);
+		Health registered = inventory.getBean("switchboardEtcdRegistrationHealthIndicator", EtcdRegistrationHealthIndicator.class)
+			.health();
+		assertThat(registered.getStatus()).isEqualTo(Status.UP);
+		assertThat(registered.getDetails()).containsEntry("key", PREFIX + "inventory/127.0.0.1:18081");
 
 		CachingServiceDiscovery discovery = inventory.getBean(CachingServiceDiscovery.class);
 		assertThat(discovery.backend()).isEqualTo("etcd");
@@ -235,6 +239,13 @@ class EtcdDiscoveryBackendTests {
 			await().atMost(Duration.ofSeconds(3)).until(() -> !discovery.isBackendAvailable());
 			assertThat(discovery.getOutageCause()).hasMessageContaining("http://127.0.0.1:" + closedPort)
 				.hasMessageContaining("switchboard.discovery.etcd.endpoints");
+			EtcdRegistrationHealthIndicator registration = lonely.getBean(EtcdRegistrationHealthIndicator.class);
+			await().atMost(Duration.ofSeconds(3)).untilAsserted(() -> {
+				Health health = registration.health();
+				assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+				assertThat(String.valueOf(health.getDetails().get("lastError")))
+					.contains("http://127.0.0.1:" + closedPort);
+			});
 		}
 		finally {
 			long closing = System.nanoTime();

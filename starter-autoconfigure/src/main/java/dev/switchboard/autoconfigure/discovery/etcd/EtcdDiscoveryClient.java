@@ -1,5 +1,6 @@
 package dev.switchboard.autoconfigure.discovery.etcd;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
@@ -70,7 +71,7 @@ public final class EtcdDiscoveryClient implements DiscoveryClient {
 				"Listing services");
 		TreeSet<String> services = new TreeSet<>();
 		for (KeyValue keyValue : response.getKvs()) {
-			String serviceId = this.layout.serviceOf(keyValue.getKey().toString(java.nio.charset.StandardCharsets.UTF_8));
+			String serviceId = this.layout.serviceOf(keyValue.getKey().toString(StandardCharsets.UTF_8));
 			if (serviceId != null) {
 				services.add(serviceId);
 			}

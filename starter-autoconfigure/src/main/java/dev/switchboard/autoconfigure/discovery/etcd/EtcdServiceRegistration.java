@@ -1,5 +1,6 @@
 package dev.switchboard.autoconfigure.discovery.etcd;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -62,6 +63,10 @@ public final class EtcdServiceRegistration implements SmartLifecycle {
 	// Owned by the executor's thread.
 	private volatile @Nullable Registered registered;
 
+	private volatile @Nullable String lastError;
+
+	private volatile boolean registering;
+
 	private @Nullable BackOffExecution retries;
 
 	/**
@@ -89,6 +94,7 @@ public final class EtcdServiceRegistration implements SmartLifecycle {
 			logger.info("Not registering in etcd: no port to register (no web server and no switchboard.registration.port)");
 			return;
 		}
+		this.registering = true;
 		submit(() -> register(toRegister), 0);
 	}
 
@@ -132,6 +138,30 @@ public final class EtcdServiceRegistration implements SmartLifecycle {
 	}
 
 	/**
+	 * Whether this application has an instance to register (a port is known) and is not stopped.
+	 * @return {@code true} while registered or trying to register
+	 */
+	public boolean isRegistering() {
+		return this.registering && this.running;
+	}
+
+	/**
+	 * Why the most recent registration attempt failed, while the instance is not registered.
+	 * @return the error message, or {@code null} when registered or not tried yet
+	 */
+	public @Nullable String lastError() {
+		return this.lastError;
+	}
+
+	/**
+	 * The time to live of the registration's lease.
+	 * @return the lease TTL
+	 */
+	public Duration leaseTtl() {
+		return this.properties.getLeaseTtl();
+	}
+
+	/**
 	 * The key this instance is registered under, once registered.
 	 * @return the key, or {@code null} while not registered
 	 */
@@ -157,6 +187,7 @@ public final class EtcdServiceRegistration implements SmartLifecycle {
 			CloseableClient keepAlive = this.client.getLeaseClient().keepAlive(lease, new KeepAliveObserver(instance, grantedLease));
 			Registered previous = this.registered;
 			this.registered = new Registered(key, lease, keepAlive);
+			this.lastError = null;
 			this.retries = null;
 			if (previous != null) {
 				previous.keepAlive().close();
@@ -172,6 +203,7 @@ public final class EtcdServiceRegistration implements SmartLifecycle {
 				this.retries = retryBackOff().start();
 			}
 			long delay = this.retries.nextBackOff();
+			this.lastError = ex.getMessage();
 			logger.warn("Could not register " + key + " in etcd, trying again in " + delay + " ms: " + ex.getMessage());
 			submit(() -> register(instance), delay);
 		}
