@@ -34,17 +34,37 @@ public final class EtcdServer implements AutoCloseable {
 
 	private final int peerPort;
 
+	private final List<String> tls;
+
+	private int launches;
+
 	private @Nullable Process process;
 
-	private EtcdServer(Path directory, int clientPort, int peerPort) {
+	private EtcdServer(Path directory, int clientPort, int peerPort, List<String> tls) {
 		this.directory = directory;
 		this.clientPort = clientPort;
 		this.peerPort = peerPort;
+		this.tls = tls;
 	}
 
 	public static EtcdServer start() {
+		return start(List.of());
+	}
+
+	/**
+	 * Starts etcd serving clients over https only.
+	 * @param certificate the server certificate (PEM), valid for IP 127.0.0.1
+	 * @param key its private key (PEM)
+	 * @return the started server
+	 */
+	static EtcdServer startTls(Path certificate, Path key) {
+		return start(List.of("--cert-file", certificate.toString(), "--key-file", key.toString()));
+	}
+
+	private static EtcdServer start(List<String> tls) {
 		try {
-			EtcdServer server = new EtcdServer(Files.createTempDirectory("switchboard-etcd"), freePort(), freePort());
+			EtcdServer server = new EtcdServer(Files.createTempDirectory("switchboard-etcd"), freePort(), freePort(),
+					tls);
 			server.launch();
 			return server;
 		}
@@ -54,7 +74,7 @@ public final class EtcdServer implements AutoCloseable {
 	}
 
 	public String endpoint() {
-		return "http://127.0.0.1:" + this.clientPort;
+		return (this.tls.isEmpty() ? "http" : "https") + "://127.0.0.1:" + this.clientPort;
 	}
 
 	boolean isRunning() {
@@ -119,10 +139,12 @@ public final class EtcdServer implements AutoCloseable {
 	private void launch() {
 		String client = endpoint();
 		String peer = "http://127.0.0.1:" + this.peerPort;
-		List<String> command = List.of(ETCD, "--name", "switchboard-test", "--data-dir",
+		List<String> command = new java.util.ArrayList<>(List.of(ETCD, "--name", "switchboard-test", "--data-dir",
 				this.directory.resolve("data").toString(), "--listen-client-urls", client, "--advertise-client-urls",
 				client, "--listen-peer-urls", peer, "--initial-advertise-peer-urls", peer, "--initial-cluster",
-				"switchboard-test=" + peer);
+				"switchboard-test=" + peer));
+		command.addAll(this.tls);
+		this.launches++;
 		try {
 			this.process = new ProcessBuilder(command).redirectErrorStream(true)
 				.redirectOutput(ProcessBuilder.Redirect.appendTo(this.directory.resolve("etcd.log").toFile()))
@@ -137,6 +159,10 @@ public final class EtcdServer implements AutoCloseable {
 	private boolean healthy() {
 		if (!isRunning()) {
 			throw new IllegalStateException("etcd exited: " + log());
+		}
+		if (!this.tls.isEmpty()) {
+			// No trust for its certificate here: its own log says when it serves.
+			return log().split("ready to serve client requests", -1).length - 1 >= this.launches;
 		}
 		try {
 			HttpURLConnection connection = (HttpURLConnection) URI.create(endpoint() + "/health").toURL().openConnection();
