@@ -31,6 +31,29 @@ final class EtcdCalls {
 		return this.timeout;
 	}
 
+	/**
+	 * The messages of a failure and its causes: jetcd wraps etcd's own words ("authentication failed, invalid
+	 * user ID or password") in a bare gRPC status such as UNAUTHENTICATED.
+	 */
+	static String describe(Throwable failure) {
+		StringBuilder description = new StringBuilder();
+		for (Throwable current = failure; current != null; current = current.getCause()) {
+			String message = current.getMessage();
+			if (message != null && description.indexOf(message) < 0) {
+				description.append((description.length() > 0) ? ": " : "").append(message);
+			}
+			if (current.getCause() == current) {
+				break;
+			}
+		}
+		String text = description.toString();
+		if (text.contains("UNAUTHENTICATED") || text.contains("authentication failed")
+				|| text.contains("PERMISSION_DENIED") || text.contains("permission denied")) {
+			text += " (check " + EtcdDiscoveryProperties.PREFIX + ".user and .password, and the user's role)";
+		}
+		return text;
+	}
+
 	<T> T await(CompletableFuture<T> call, String what) {
 		try {
 			return call.get(this.timeout.toNanos(), TimeUnit.NANOSECONDS);
@@ -44,7 +67,7 @@ final class EtcdCalls {
 		catch (ExecutionException ex) {
 			Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
 			throw new EtcdCallException(what + ": etcd at " + this.endpoints + " (" + EtcdDiscoveryProperties.PREFIX
-					+ ".endpoints) failed: " + cause.getMessage(), cause);
+					+ ".endpoints) failed: " + describe(cause), cause);
 		}
 		catch (InterruptedException ex) {
 			call.cancel(true);
