@@ -32,8 +32,9 @@ import org.springframework.util.ClassUtils;
 
 /**
  * The Consul backend: Spring Cloud Consul's {@link ConsulDiscoveryClient} feeds Switchboard, Spring Cloud
- * Consul's registration registers the application with {@code switchboard.registration.*} applied, and its
- * catalog watch triggers refreshes.
+ * Consul's registration registers the application with {@code switchboard.registration.*} applied, its
+ * catalog watch triggers refreshes on registrations, and {@link ConsulHealthWatch} does on health changes of the
+ * services the application calls.
  * <p>
  * Spring Cloud Consul's client is built with a connect timeout of {@code switchboard.discovery.lookup-timeout}
  * and a read timeout of that plus the longest blocking-query wait (see {@link ConsulClients}), so that a hung
@@ -87,6 +88,18 @@ class ConsulDiscoveryBackendConfiguration {
 		Duration lookupTimeout = discoveryProperties.getLookupTimeout();
 		return ConsulClients.create(consulProperties, lookupTimeout,
 				ConsulClients.readTimeout(lookupTimeout, longestWait));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ConsulHealthWatch switchboardConsulHealthWatch(ObjectProvider<ConsulClient> client,
+			ObjectProvider<ConsulDiscoveryProperties> properties, ObjectProvider<ServiceDiscovery> discovery) {
+		ConsulClient consulClient = client.getIfAvailable();
+		ConsulDiscoveryProperties discoveryProperties = properties.getIfAvailable();
+		// The same wait as Spring Cloud's catalog watch, which the client's read timeout already allows for.
+		return (consulClient != null && discoveryProperties != null) ? new ConsulHealthWatch(consulClient,
+				discoveryProperties, discovery, Duration.ofSeconds(discoveryProperties.getCatalogServicesWatchTimeout()))
+				: null;
 	}
 
 	@Bean

@@ -17,7 +17,10 @@ public enum DiscoveryType {
 	CONSUL("consul", "org.springframework.cloud:spring-cloud-starter-consul-discovery"),
 
 	/** Spring Cloud Netflix's Eureka client, serving its copy of the Eureka server's registry. */
-	EUREKA("eureka", "org.springframework.cloud:spring-cloud-starter-netflix-eureka-client");
+	EUREKA("eureka", "org.springframework.cloud:spring-cloud-starter-netflix-eureka-client"),
+
+	/** Instances stored as JSON in etcd v3 under a key prefix, read and watched with jetcd. */
+	ETCD("etcd", "io.etcd:jetcd-core");
 
 	private final String id;
 

@@ -15,9 +15,10 @@ import org.springframework.core.env.Environment;
 
 /**
  * How the application registers itself with the discovery backend chosen by {@code switchboard.discovery.type},
- * for backends that have a registry (Consul, Eureka). The values are mapped onto Spring Cloud's own
- * registration; a value left unset keeps Spring Cloud's setting, so {@code spring.cloud.consul.discovery.*} and
- * {@code eureka.instance.*} keep working.
+ * for backends that have a registry (Consul, Eureka, etcd). For Consul and Eureka the values are mapped onto
+ * Spring Cloud's own registration; a value left unset keeps Spring Cloud's setting, so
+ * {@code spring.cloud.consul.discovery.*} and {@code eureka.instance.*} keep working. etcd's registration is
+ * Switchboard's own (a key under a lease) and reads these values directly; it has no health check.
  *
  * @author Switchboard
  */

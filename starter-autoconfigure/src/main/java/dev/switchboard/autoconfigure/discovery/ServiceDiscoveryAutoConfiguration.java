@@ -42,7 +42,7 @@ import org.springframework.context.annotation.Import;
 @ConditionalOnClass(DiscoveryClient.class)
 @EnableConfigurationProperties({ DiscoveryProperties.class, RegistrationProperties.class })
 @Import({ DnsDiscoveryBackendConfiguration.class, ConsulDiscoveryBackendConfiguration.class,
-		EurekaDiscoveryBackendConfiguration.class })
+		EurekaDiscoveryBackendConfiguration.class, EtcdDiscoveryBackendConfiguration.class })
 public final class ServiceDiscoveryAutoConfiguration {
 
 	@Bean(destroyMethod = "close")

@@ -1,5 +1,6 @@
 package dev.switchboard.autoconfigure.discovery;
 
+import dev.switchboard.autoconfigure.discovery.etcd.EtcdServiceRegistration;
 import dev.switchboard.core.discovery.CachingServiceDiscovery;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -9,10 +10,13 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 
 /**
  * Auto-configuration of the {@code switchboardDiscovery} health indicator, which reports whether the discovery
- * backend answers. Switched off with {@code management.health.switchboard-discovery.enabled=false}.
+ * backend answers, and, with the etcd backend, of {@code switchboardEtcdRegistration}, which reports this
+ * application's registration. Switched off with {@code management.health.switchboard-discovery.enabled=false}
+ * and {@code management.health.switchboard-etcd-registration.enabled=false}.
  *
  * @author Switchboard
  */
@@ -28,6 +32,21 @@ public final class ServiceDiscoveryHealthAutoConfiguration {
 	@ConditionalOnMissingBean(name = "switchboardDiscoveryHealthIndicator")
 	DiscoveryHealthIndicator switchboardDiscoveryHealthIndicator(CachingServiceDiscovery discovery) {
 		return new DiscoveryHealthIndicator(discovery);
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "io.etcd.jetcd.Client")
+	@ConditionalOnBean(EtcdServiceRegistration.class)
+	static class EtcdRegistrationHealthConfiguration {
+
+		@Bean
+		@ConditionalOnEnabledHealthIndicator("switchboard-etcd-registration")
+		@ConditionalOnMissingBean(name = "switchboardEtcdRegistrationHealthIndicator")
+		EtcdRegistrationHealthIndicator switchboardEtcdRegistrationHealthIndicator(
+				EtcdServiceRegistration registration) {
+			return new EtcdRegistrationHealthIndicator(registration);
+		}
+
 	}
 
 }

@@ -28,7 +28,7 @@ class StartupFailureReportTests {
 			.contains("Property: switchboard.discovery.type")
 			.contains("Value: \"zookeeper\"")
 			.contains("The following values are valid:")
-			.containsPattern("valid:\\s+consul\\s+dns\\s+eureka\\s+static\\s");
+			.containsPattern("valid:\\s+consul\\s+dns\\s+etcd\\s+eureka\\s+static\\s");
 	}
 
 	@Test

@@ -42,7 +42,7 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * @author Switchboard
  */
-final class ConsulProtocolDouble implements AutoCloseable {
+public final class ConsulProtocolDouble implements AutoCloseable {
 
 	private static final JsonMapper json = JsonMapper.builder().build();
 
@@ -96,7 +96,7 @@ final class ConsulProtocolDouble implements AutoCloseable {
 	 * Starts the double on a random loopback port.
 	 * @return the started double
 	 */
-	static ConsulProtocolDouble start() {
+	public static ConsulProtocolDouble start() {
 		ConsulProtocolDouble consul = new ConsulProtocolDouble();
 		consul.bind(0);
 		return consul;
@@ -106,7 +106,7 @@ final class ConsulProtocolDouble implements AutoCloseable {
 	 * The port the double listens on (the same across {@link #stop()} and {@link #restart()}).
 	 * @return the port
 	 */
-	int port() {
+	public int port() {
 		return this.port;
 	}
 
@@ -159,7 +159,7 @@ final class ConsulProtocolDouble implements AutoCloseable {
 	 * @param port the port
 	 * @param checkStatus the initial status of its TTL check ({@code passing}, {@code critical})
 	 */
-	void register(String id, String name, int port, String checkStatus) {
+	public void register(String id, String name, int port, String checkStatus) {
 		Map<String, Object> body = new LinkedHashMap<>();
 		body.put("ID", id);
 		body.put("Name", name);

@@ -66,6 +66,10 @@ class DiscoveryBackendSelectionTests {
 			.containsEntry("management.endpoint.health.probes.enabled", "true")
 			.containsEntry("eureka.instance.health-check-url-path", "/actuator/health/readiness");
 		assertThat(defaults("static")).doesNotContainKey("management.endpoint.health.probes.enabled");
+		// etcd registers without health checks: nothing to switch to readiness.
+		assertThat(defaults("etcd")).containsEntry("spring.cloud.consul.enabled", "false")
+			.containsEntry("eureka.client.enabled", "false")
+			.doesNotContainKey("management.endpoint.health.probes.enabled");
 	}
 
 	@Test

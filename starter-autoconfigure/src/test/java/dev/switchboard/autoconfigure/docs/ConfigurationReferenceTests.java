@@ -47,7 +47,7 @@ class ConfigurationReferenceTests {
 	void rendersTypesDefaultsAndEnumValues() throws IOException {
 		String markdown = ConfigurationReferenceGenerator.render(ConfigurationReferenceGenerator.METADATA);
 		assertThat(markdown).contains(
-				"| `switchboard.discovery.type` | DiscoveryType (`static`, `dns`, `consul`, `eureka`) | `static` |");
+				"| `switchboard.discovery.type` | DiscoveryType (`static`, `dns`, `consul`, `eureka`, `etcd`) | `static` |");
 		assertThat(markdown).contains("| `switchboard.channel-defaults.retry.backoff` | Duration | `200ms` |");
 		assertThat(markdown).contains("## Service clients");
 	}

@@ -262,6 +262,22 @@ public final class CachingServiceDiscovery implements ServiceDiscovery, AutoClos
 		});
 	}
 
+	/**
+	 * Asks the backend again for one known service now, for example when a watch of that service reports a
+	 * change, and waits for the answer for at most the lookup timeout. A service not looked up before is ignored.
+	 * @param serviceId the service id
+	 */
+	public void refresh(String serviceId) {
+		if (!this.entries.containsKey(serviceId)) {
+			return;
+		}
+		Instant now = this.clock.instant();
+		Lookup lookup = lookup(serviceId);
+		if (!await(lookup, System.nanoTime() + this.lookupTimeout.toNanos())) {
+			timedOut(serviceId, lookup, now);
+		}
+	}
+
 	private void scheduleNextRefresh(ScheduledExecutorService executor) {
 		if (!executor.isShutdown()) {
 			try {

@@ -203,6 +203,22 @@ class CachingServiceDiscoveryTests {
 	}
 
 	@Test
+	void refreshOfOneServiceAsksTheBackendForThatServiceOnlyAndIgnoresUnknownOnes() {
+		CachingServiceDiscovery discovery = discovery(null);
+		this.backend.answer(instances("inventory", 8081));
+		discovery.getInstances("inventory");
+		discovery.getInstances("orders");
+		int calls = this.backend.calls();
+		this.backend.answer(instances("inventory", 8081, 8082));
+		discovery.refresh("inventory");
+		assertThat(this.backend.calls()).isEqualTo(calls + 1);
+		assertThat(discovery.getInstances("inventory")).hasSize(2);
+		discovery.refresh("never-looked-up");
+		assertThat(this.backend.calls()).isEqualTo(calls + 1);
+		assertThat(discovery.snapshot()).doesNotContainKey("never-looked-up");
+	}
+
+	@Test
 	void lookupsThatNeverReturnHoldAtMostTheLookupThreads() {
 		CachingServiceDiscovery discovery = discovery(null);
 		this.backend.hang();
