@@ -12,10 +12,16 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 
 import dev.switchboard.autoconfigure.channel.kafka.KafkaChannelBinder;
+import dev.switchboard.autoconfigure.channel.kafka.KafkaChannelBinderAutoConfiguration;
+import dev.switchboard.core.annotation.ChannelClient;
+import dev.switchboard.core.annotation.ChannelListener;
+import dev.switchboard.core.annotation.MessageKey;
+import dev.switchboard.core.annotation.Publish;
 import dev.switchboard.core.channel.ChannelDestination;
 import dev.switchboard.core.channel.ConsumerSettings;
 import dev.switchboard.core.channel.DeadLetterHeaders;
 import dev.switchboard.core.channel.Message;
+import dev.switchboard.core.channel.MessageContext;
 import dev.switchboard.core.channel.MessageHandler;
 import dev.switchboard.core.channel.RetrySettings;
 import dev.switchboard.core.channel.Subscription;
@@ -30,6 +36,12 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
+import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.test.condition.EmbeddedKafkaCondition;
 import org.springframework.kafka.test.context.EmbeddedKafka;
 
@@ -38,7 +50,7 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Non-blocking retries through retry topics ({@code retry.mode: topics}) on a real Kafka broker (KRaft, in this
- * JVM, one per class), through the binder itself.
+ * JVM, one per class), through the binder itself and through an application's properties.
  *
  * @author Switchboard
  */
@@ -142,6 +154,32 @@ class KafkaRetryTopicsTests {
 		}
 	}
 
+	@Test
+	void retryModeTopicsFromPropertiesReachesTheKafkaBinder() {
+		String destination = "invoices-" + this.suffix;
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(JacksonAutoConfiguration.class, KafkaAutoConfiguration.class,
+					KafkaChannelBinderAutoConfiguration.class, ChannelAutoConfiguration.class))
+			.withUserConfiguration(InvoiceConfiguration.class)
+			.withPropertyValues("spring.kafka.bootstrap-servers=" + brokers(), "spring.application.name=accounting",
+					"switchboard.channels.invoices.binder=kafka",
+					"switchboard.channels.invoices.destination=" + destination,
+					"switchboard.channels.invoices.retry.mode=topics",
+					"switchboard.channels.invoices.retry.backoff=100ms")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context.getBean(ChannelRegistry.class).getSettings("invoices").consumer().retry().mode())
+					.isEqualTo(RetrySettings.Mode.TOPICS);
+				InvoiceListener listener = context.getBean(InvoiceListener.class);
+				context.getBean(InvoiceEvents.class).issued("c-1", new Invoice("i-1"));
+				await().atMost(WAIT).until(() -> listener.attempts.contains(2));
+				assertThat(listener.attempts).containsExactly(1, 2);
+				// The second attempt came through the retry topic, not from the partition.
+				ConsumerRecord<String, byte[]> retried = consumeOne(destination + ".retry.accounting");
+				assertThat(retried.key()).isEqualTo("c-1");
+			});
+	}
+
 	private Subscription subscribe(ChannelDestination destination, MessageHandler handler) {
 		RetrySettings retry = new RetrySettings(3, BACKOFF, 1.0, BACKOFF, RetrySettings.Mode.TOPICS);
 		ChannelDestination deadLetter = new ChannelDestination(destination.channel(), destination.name() + ".dlq");
@@ -173,6 +211,42 @@ class KafkaRetryTopicsTests {
 		Header header = record.headers().lastHeader(name);
 		assertThat(header).as(name).isNotNull();
 		return new String(header.value(), StandardCharsets.UTF_8);
+	}
+
+	record Invoice(String id) {
+	}
+
+	@ChannelClient
+	interface InvoiceEvents {
+
+		@Publish("invoices")
+		void issued(@MessageKey String customer, Invoice invoice);
+
+	}
+
+	static class InvoiceListener {
+
+		final Queue<Integer> attempts = new ConcurrentLinkedQueue<>();
+
+		@ChannelListener("invoices")
+		void on(Invoice invoice, MessageContext context) {
+			this.attempts.add(context.getDeliveryAttempt());
+			if (context.getDeliveryAttempt() == 1) {
+				throw new IllegalStateException("ledger busy");
+			}
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableChannelClients(clients = InvoiceEvents.class)
+	static class InvoiceConfiguration {
+
+		@Bean
+		InvoiceListener invoiceListener() {
+			return new InvoiceListener();
+		}
+
 	}
 
 	private static String brokers() {
