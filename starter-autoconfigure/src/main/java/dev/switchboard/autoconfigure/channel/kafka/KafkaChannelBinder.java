@@ -28,7 +28,6 @@ import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.listener.CommonErrorHandler;
 import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
-import org.springframework.kafka.listener.ContainerProperties;
 import org.springframework.kafka.listener.MessageListener;
 
 /**
@@ -274,26 +273,9 @@ public final class KafkaChannelBinder implements ChannelBinder {
 		this.producerFactory.reset();
 	}
 
-	/**
-	 * A container of the subscription's group on a topic; poll timeout, executor, observation, interceptors and
-	 * the application's customizer come from the factory.
-	 */
 	private ConcurrentMessageListenerContainer<String, byte[]> container(String topic, String group,
 			MessageListener<String, byte[]> listener, CommonErrorHandler errorHandler) {
-		ConcurrentMessageListenerContainer<String, byte[]> container = this.containerFactory.createContainer(topic);
-		ContainerProperties containerProperties = container.getContainerProperties();
-		containerProperties.setGroupId(group);
-		containerProperties.setDeliveryAttemptHeader(true);
-		// Offsets are committed after the records of a poll were handled or dead-lettered; a manual mode would
-		// never commit, since the listener acknowledges by returning.
-		containerProperties.setAckMode(ContainerProperties.AckMode.BATCH);
-		// Channel listeners stay out of the application's Kafka transactions: retries and dead letters assume
-		// plain offset commits.
-		containerProperties.setKafkaAwareTransactionManager(null);
-		containerProperties.setTransactionManager(null);
-		containerProperties.setMessageListener(listener);
-		container.setCommonErrorHandler(errorHandler);
-		return container;
+		return KafkaClientFactories.container(this.containerFactory, topic, group, listener, errorHandler);
 	}
 
 	private void onRecord(ChannelDestination destination, String group, MessageHandler handler,
