@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
+import dev.switchboard.core.channel.RetrySettings;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -335,18 +336,35 @@ public class ChannelProperties {
 			private final @Nullable Duration maxBackoff;
 
 			/**
+			 * Where a failed message waits for its next attempt: 'blocking' retries on the partition or queue,
+			 * holding the messages behind it; 'topics' (Kafka only) republishes it to a retry topic so the
+			 * partition moves on, giving up per-key order. Inherited from channel-defaults when not set.
+			 */
+			private final RetrySettings.@Nullable Mode mode;
+
+			/**
 			 * Creates the settings; called by configuration property binding.
 			 * @param maxAttempts attempts per message
 			 * @param backoff first delay
 			 * @param multiplier growth factor
 			 * @param maxBackoff largest delay
+			 * @param mode where a failed message waits
 			 */
 			public Retry(@Nullable Integer maxAttempts, @Nullable Duration backoff, @Nullable Double multiplier,
-					@Nullable Duration maxBackoff) {
+					@Nullable Duration maxBackoff, RetrySettings.@Nullable Mode mode) {
 				this.maxAttempts = maxAttempts;
 				this.backoff = backoff;
 				this.multiplier = multiplier;
 				this.maxBackoff = maxBackoff;
+				this.mode = mode;
+			}
+
+			/**
+			 * Where a failed message waits.
+			 * @return the mode, or {@code null} to inherit
+			 */
+			public RetrySettings.@Nullable Mode getMode() {
+				return this.mode;
 			}
 
 			/**
@@ -605,18 +623,36 @@ public class ChannelProperties {
 			private final Duration maxBackoff;
 
 			/**
+			 * Where a failed message waits for its next attempt: 'blocking' retries on the partition or queue,
+			 * holding the messages behind it; 'topics' (Kafka only) republishes it to a retry topic so the
+			 * partition moves on, giving up per-key order.
+			 */
+			private final RetrySettings.Mode mode;
+
+			/**
 			 * Creates the settings; called by configuration property binding.
 			 * @param maxAttempts attempts per message
 			 * @param backoff first delay
 			 * @param multiplier growth factor
 			 * @param maxBackoff largest delay
+			 * @param mode where a failed message waits
 			 */
 			public Retry(@DefaultValue("3") int maxAttempts, @DefaultValue("200ms") Duration backoff,
-					@DefaultValue("2") double multiplier, @DefaultValue("5s") Duration maxBackoff) {
+					@DefaultValue("2") double multiplier, @DefaultValue("5s") Duration maxBackoff,
+					@DefaultValue("blocking") RetrySettings.Mode mode) {
 				this.maxAttempts = maxAttempts;
 				this.backoff = backoff;
 				this.multiplier = multiplier;
 				this.maxBackoff = maxBackoff;
+				this.mode = mode;
+			}
+
+			/**
+			 * Where a failed message waits.
+			 * @return the mode
+			 */
+			public RetrySettings.Mode getMode() {
+				return this.mode;
 			}
 
 			/**

@@ -222,7 +222,7 @@ public final class ChannelRegistry {
 		if (channel == null) {
 			ChannelDefaults.Retry defaultRetry = defaults.getRetry();
 			retry = new RetrySettings(defaultRetry.getMaxAttempts(), defaultRetry.getBackoff(),
-					defaultRetry.getMultiplier(), defaultRetry.getMaxBackoff());
+					defaultRetry.getMultiplier(), defaultRetry.getMaxBackoff(), defaultRetry.getMode());
 		}
 		else {
 			if (channel.getBinder() != null) {
@@ -255,6 +255,8 @@ public final class ChannelRegistry {
 			}
 			retry = resolveRetry(defaults.getRetry(), channel.getRetry(), prefix + "retry.");
 		}
+		checkRetryMode(retry.mode(), binder, name, (channel != null && channel.getRetry() != null
+				&& channel.getRetry().getMode() != null) ? prefix + "retry.mode" : DEFAULTS_PREFIX + "retry.mode");
 		ChannelDestination deadLetter = null;
 		if (deadLetterEnabled) {
 			deadLetter = new ChannelDestination(name,
@@ -267,7 +269,7 @@ public final class ChannelRegistry {
 	private RetrySettings resolveRetry(ChannelDefaults.Retry defaults, Channel.@Nullable Retry retry, String prefix) {
 		if (retry == null) {
 			return new RetrySettings(defaults.getMaxAttempts(), defaults.getBackoff(), defaults.getMultiplier(),
-					defaults.getMaxBackoff());
+					defaults.getMaxBackoff(), defaults.getMode());
 		}
 		int maxAttempts = (retry.getMaxAttempts() != null)
 				? checkMaxAttempts(retry.getMaxAttempts(), prefix + "max-attempts") : defaults.getMaxAttempts();
@@ -284,7 +286,21 @@ public final class ChannelRegistry {
 			throw new InvalidSwitchboardPropertyException(maxBackoffProperty, blamed,
 					"max-backoff (" + maxBackoff + ") must not be less than backoff (" + backoff + ")", null);
 		}
-		return new RetrySettings(maxAttempts, backoff, multiplier, maxBackoff);
+		RetrySettings.Mode mode = (retry.getMode() != null) ? retry.getMode() : defaults.getMode();
+		return new RetrySettings(maxAttempts, backoff, multiplier, maxBackoff, mode);
+	}
+
+	/**
+	 * Retry topics exist on Kafka only: the memory and RabbitMQ binders would retry in place, so a channel that
+	 * asked for non-blocking retries is refused rather than silently blocked.
+	 */
+	private static void checkRetryMode(RetrySettings.Mode mode, Binder binder, String channel, String property) {
+		if (mode == RetrySettings.Mode.TOPICS && binder != Binder.KAFKA) {
+			throw new InvalidSwitchboardPropertyException(property, "topics",
+					"channel '" + channel + "' uses the " + binder.id() + " binder, and only the kafka binder "
+							+ "supports retry topics: set 'blocking' or bind the channel to kafka",
+					"blocking");
+		}
 	}
 
 	private void checkBinder(Binder binder, String property) {

@@ -6,6 +6,7 @@ import dev.switchboard.core.annotation.ChannelListener;
 import dev.switchboard.core.annotation.MessageKey;
 import dev.switchboard.core.annotation.Publish;
 import dev.switchboard.core.channel.MessageContext;
+import dev.switchboard.core.channel.RetrySettings;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -41,6 +42,7 @@ class ChannelConfigurationFailureTests {
 			assertThat(settings.consumer().retry().backoff()).hasMillis(200);
 			assertThat(settings.consumer().retry().multiplier()).isEqualTo(2.0);
 			assertThat(settings.consumer().retry().maxBackoff()).hasSeconds(5);
+			assertThat(settings.consumer().retry().mode()).isEqualTo(RetrySettings.Mode.BLOCKING);
 			assertThat(settings.consumer().deadLetter()).isNotNull();
 			assertThat(settings.consumer().deadLetter().name()).isEqualTo("orders.dlq");
 			assertThat(settings.requestTimeout()).hasSeconds(5);
@@ -62,6 +64,29 @@ class ChannelConfigurationFailureTests {
 				assertThat(settings.consumer().retry().backoff()).hasSeconds(1);
 				assertThat(settings.consumer().deadLetter()).isNull();
 			});
+	}
+
+	@Test
+	void retryTopicsOnABinderOtherThanKafkaFailNamingTheProperty() {
+		this.contextRunner.withPropertyValues("switchboard.channels.orders.retry.mode=topics")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.isInstanceOf(InvalidSwitchboardPropertyException.class)
+				.hasMessage("Invalid value 'topics' for property 'switchboard.channels.orders.retry.mode': channel "
+						+ "'orders' uses the memory binder, and only the kafka binder supports retry topics: set "
+						+ "'blocking' or bind the channel to kafka (allowed values: blocking)"));
+	}
+
+	@Test
+	void inheritedRetryTopicsOnABinderOtherThanKafkaFailNamingTheDefault() {
+		this.contextRunner
+			.withPropertyValues("switchboard.channel-defaults.retry.mode=topics",
+					"switchboard.channels.orders.retry.max-attempts=5")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.isInstanceOf(InvalidSwitchboardPropertyException.class)
+				.hasMessageStartingWith("Invalid value 'topics' for property "
+						+ "'switchboard.channel-defaults.retry.mode': channel 'orders' uses the memory binder"));
 	}
 
 	@Test

@@ -1,6 +1,7 @@
 package dev.switchboard.core.channel;
 
 import java.time.Duration;
+import java.util.Objects;
 
 /**
  * How a consumer retries a failed message before dead-lettering it: exponential backoff capped at a maximum.
@@ -11,9 +12,22 @@ import java.time.Duration;
  * @param backoff the delay before the second attempt
  * @param multiplier the factor each further delay grows by, at least 1
  * @param maxBackoff the largest delay
+ * @param mode where a failed message waits for its next attempt; a binder that cannot honour the mode is refused
+ * when the channel's settings are resolved
  * @author Switchboard
  */
-public record RetrySettings(int maxAttempts, Duration backoff, double multiplier, Duration maxBackoff) {
+public record RetrySettings(int maxAttempts, Duration backoff, double multiplier, Duration maxBackoff, Mode mode) {
+
+	/**
+	 * Blocking retries with the given backoff.
+	 * @param maxAttempts total attempts
+	 * @param backoff the first delay
+	 * @param multiplier the growth factor
+	 * @param maxBackoff the largest delay
+	 */
+	public RetrySettings(int maxAttempts, Duration backoff, double multiplier, Duration maxBackoff) {
+		this(maxAttempts, backoff, multiplier, maxBackoff, Mode.BLOCKING);
+	}
 
 	/**
 	 * Checks the values.
@@ -21,8 +35,10 @@ public record RetrySettings(int maxAttempts, Duration backoff, double multiplier
 	 * @param backoff the first delay
 	 * @param multiplier the growth factor
 	 * @param maxBackoff the largest delay
+	 * @param mode where a failed message waits
 	 */
 	public RetrySettings {
+		Objects.requireNonNull(mode, "mode");
 		if (maxAttempts < 1) {
 			throw new IllegalArgumentException("maxAttempts must be at least 1 but was " + maxAttempts);
 		}
@@ -63,6 +79,25 @@ public record RetrySettings(int maxAttempts, Duration backoff, double multiplier
 		double millis = this.backoff.toMillis() * Math.pow(this.multiplier, Math.max(0, failedAttempt - 1));
 		long capped = (long) Math.min(millis, this.maxBackoff.toMillis());
 		return Duration.ofMillis(capped);
+	}
+
+	/**
+	 * Where a failed message waits for its next attempt.
+	 */
+	public enum Mode {
+
+		/**
+		 * On the consumer, in place: the message's partition or queue position waits with it, so the messages
+		 * behind it (of every key) wait too and per-key order holds.
+		 */
+		BLOCKING,
+
+		/**
+		 * On a retry topic (Kafka only): the failed message is republished and retried from there when due, while
+		 * the messages behind it flow on at once; a retried message overtakes later messages of its key.
+		 */
+		TOPICS
+
 	}
 
 }

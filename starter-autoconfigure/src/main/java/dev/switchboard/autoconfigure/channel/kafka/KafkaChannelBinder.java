@@ -1,6 +1,7 @@
 package dev.switchboard.autoconfigure.channel.kafka;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -25,8 +26,8 @@ import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
 import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.listener.CommonErrorHandler;
 import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
-import org.springframework.kafka.listener.ContainerProperties;
 import org.springframework.kafka.listener.MessageListener;
 
 /**
@@ -41,7 +42,9 @@ import org.springframework.kafka.listener.MessageListener;
  * application, configured by Spring Boot from {@code spring.kafka.listener.*} and the application's container
  * customizer) with {@code concurrency} consumers; a partition is consumed by one of them, so a key's records are
  * processed in order.</li>
- * <li>Failures are retried on the partition, then dead-lettered ({@link KafkaDeadLetters}).</li>
+ * <li>Failures are retried on the partition, then dead-lettered ({@link KafkaDeadLetters}); with
+ * {@link dev.switchboard.core.channel.RetrySettings.Mode#TOPICS} they are retried through a retry topic while the
+ * partition moves on ({@link KafkaRetryTopics}).</li>
  * <li>{@link #request} uses a {@code ReplyingKafkaTemplate} ({@link KafkaRequestReply}).</li>
  * </ul>
  *
@@ -73,6 +76,8 @@ public final class KafkaChannelBinder implements ChannelBinder {
 	private final KafkaPublisher publisher;
 
 	private final KafkaDeadLetters deadLetters;
+
+	private final KafkaRetryTopics retryTopics;
 
 	private final KafkaRequestReply requestReply;
 
@@ -131,6 +136,7 @@ public final class KafkaChannelBinder implements ChannelBinder {
 		this.publisher = new KafkaPublisher(this.producerFactory, this.topics, this.window);
 		KafkaTemplate<String, byte[]> template = new KafkaTemplate<>(this.producerFactory);
 		this.deadLetters = new KafkaDeadLetters(template);
+		this.retryTopics = new KafkaRetryTopics(template, this.deadLetters);
 		this.requestReply = new KafkaRequestReply(this.producerFactory, this.consumerFactory, template, this.topics);
 	}
 
@@ -165,29 +171,28 @@ public final class KafkaChannelBinder implements ChannelBinder {
 		if (deadLetter != null) {
 			this.topics.ensure(deadLetter.name(), KafkaTopics.ADMIN_TIMEOUT);
 		}
-		// Poll timeout, executor, observation, interceptors and the application's customizer come from the factory.
-		ConcurrentMessageListenerContainer<String, byte[]> container = this.containerFactory
-			.createContainer(destination.name());
-		ContainerProperties containerProperties = container.getContainerProperties();
-		containerProperties.setGroupId(group);
-		containerProperties.setDeliveryAttemptHeader(true);
-		// Offsets are committed after the records of a poll were handled or dead-lettered; a manual mode would
-		// never commit, since the listener acknowledges by returning.
-		containerProperties.setAckMode(ContainerProperties.AckMode.BATCH);
-		// Channel listeners stay out of the application's Kafka transactions: retries and dead letters assume
-		// plain offset commits.
-		containerProperties.setKafkaAwareTransactionManager(null);
-		containerProperties.setTransactionManager(null);
-		containerProperties.setMessageListener((MessageListener<String, byte[]>) (
-				record) -> onRecord(destination, group, handler, record));
-		container.setConcurrency(settings.concurrency());
-		container.setCommonErrorHandler(this.deadLetters.errorHandler(destination, group, settings));
-		container.setBeanName("switchboard-kafka-" + destination.name() + "-" + group);
+		MessageListener<String, byte[]> listener = (record) -> onRecord(destination, group, handler, record);
+		List<ConcurrentMessageListenerContainer<String, byte[]>> containers = new ArrayList<>();
+		if (KafkaRetryTopics.applies(settings)) {
+			this.topics.ensure(KafkaRetryTopics.retryTopic(destination, group), KafkaTopics.ADMIN_TIMEOUT);
+			containers.add(container(destination.name(), group, listener,
+					this.retryTopics.errorHandler(destination, group, settings)));
+			containers.add(this.retryTopics.retryContainer(destination, group, listener, settings, this::container));
+		}
+		else {
+			containers.add(container(destination.name(), group, listener,
+					this.deadLetters.errorHandler(destination, group, settings)));
+		}
+		containers.forEach((container) -> container.setConcurrency(settings.concurrency()));
+		containers.get(0).setBeanName("switchboard-kafka-" + destination.name() + "-" + group);
 		// Closing stops after the records in flight; uncommitted ones are redelivered to the group.
 		ContainerSubscription subscription = new ContainerSubscription(destination, group,
-				"kafka:" + destination.name() + "/" + group, container::stop, this.subscriptions::remove);
+				"kafka:" + destination.name() + "/" + group, () -> containers.forEach((container) -> {
+					container.stop();
+					this.retryTopics.remove(container);
+				}), this.subscriptions::remove);
 		this.subscriptions.add(subscription);
-		container.start();
+		containers.forEach(ConcurrentMessageListenerContainer::start);
 		return subscription;
 	}
 
@@ -260,11 +265,17 @@ public final class KafkaChannelBinder implements ChannelBinder {
 		}
 		this.closed = true;
 		this.subscriptions.forEach(ContainerSubscription::close);
+		this.retryTopics.close();
 		this.requestReply.close();
 		this.publisher.close();
 		this.window.close();
 		this.topics.close();
 		this.producerFactory.reset();
+	}
+
+	private ConcurrentMessageListenerContainer<String, byte[]> container(String topic, String group,
+			MessageListener<String, byte[]> listener, CommonErrorHandler errorHandler) {
+		return KafkaClientFactories.container(this.containerFactory, topic, group, listener, errorHandler);
 	}
 
 	private void onRecord(ChannelDestination destination, String group, MessageHandler handler,

@@ -14,6 +14,10 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
 import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
+import org.springframework.kafka.listener.CommonErrorHandler;
+import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
+import org.springframework.kafka.listener.ContainerProperties;
+import org.springframework.kafka.listener.MessageListener;
 
 /**
  * Makes the Kafka binder's producer, consumer and container factories: from the application's configuration and
@@ -82,6 +86,29 @@ final class KafkaClientFactories {
 		customizers.containerFactory().accept(factory, consumerFactory);
 		factory.setConsumerFactory(consumerFactory);
 		return factory;
+	}
+
+	/**
+	 * A container of the subscription's group on a topic; poll timeout, executor, observation, interceptors and
+	 * the application's customizer come from the factory.
+	 */
+	static ConcurrentMessageListenerContainer<String, byte[]> container(
+			ConcurrentKafkaListenerContainerFactory<String, byte[]> factory, String topic, String group,
+			MessageListener<String, byte[]> listener, CommonErrorHandler errorHandler) {
+		ConcurrentMessageListenerContainer<String, byte[]> container = factory.createContainer(topic);
+		ContainerProperties containerProperties = container.getContainerProperties();
+		containerProperties.setGroupId(group);
+		containerProperties.setDeliveryAttemptHeader(true);
+		// Offsets are committed after the records of a poll were handled or dead-lettered; a manual mode would
+		// never commit, since the listener acknowledges by returning.
+		containerProperties.setAckMode(ContainerProperties.AckMode.BATCH);
+		// Channel listeners stay out of the application's Kafka transactions: retries and dead letters assume
+		// plain offset commits.
+		containerProperties.setKafkaAwareTransactionManager(null);
+		containerProperties.setTransactionManager(null);
+		containerProperties.setMessageListener(listener);
+		container.setCommonErrorHandler(errorHandler);
+		return container;
 	}
 
 	private static long longValue(@Nullable Object value, long defaultValue) {

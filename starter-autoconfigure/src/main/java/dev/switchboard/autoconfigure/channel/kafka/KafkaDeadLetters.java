@@ -10,22 +10,21 @@ import dev.switchboard.core.channel.support.ListenerInvoker;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.listener.ConsumerRecordRecoverer;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
-import org.springframework.kafka.listener.DeadLetterPublishingRecoverer.HeaderNames.HeadersToAdd;
 import org.springframework.kafka.listener.DefaultErrorHandler;
 import org.springframework.kafka.listener.ListenerExecutionFailedException;
+import org.springframework.kafka.listener.TimestampedException;
 import org.springframework.kafka.support.ExponentialBackOffWithMaxRetries;
 
 /**
  * A consumer's failure handling: a {@link DefaultErrorHandler} retries on the partition with the channel's
  * backoff (blocking it meanwhile), then a {@link DeadLetterPublishingRecoverer} sends the record to the
  * dead-letter topic with {@link DeadLetterHeaders} and the original partition and offset; the offset is then
- * committed, so the following records flow.
+ * committed, so the following records flow. Dead letters carry only text headers ({@link KafkaRepublisher}).
  *
  * @author Switchboard
  */
@@ -45,23 +44,25 @@ final class KafkaDeadLetters {
 		backOff.setInitialInterval(retry.backoff().toMillis());
 		backOff.setMultiplier(retry.multiplier());
 		backOff.setMaxInterval(retry.maxBackoff().toMillis());
-		ChannelDestination deadLetter = settings.deadLetter();
-		ConsumerRecordRecoverer recoverer = (deadLetter != null) ? recoverer(destination, group, deadLetter)
-				: (record, failure) -> logger.error("Dropping " + record.topic() + "-" + record.partition() + "@"
-						+ record.offset() + " of group '" + group + "' (dead-lettering is disabled)", unwrap(failure));
-		DefaultErrorHandler errorHandler = new DefaultErrorHandler(recoverer, backOff);
+		DefaultErrorHandler errorHandler = new DefaultErrorHandler(recoverer(destination, group, settings), backOff);
 		errorHandler.addNotRetryableExceptions(UnreadableMessageException.class);
 		return errorHandler;
 	}
 
+	/**
+	 * What becomes of a record whose last attempt failed: the dead-letter topic, or a log when dead-lettering is
+	 * disabled.
+	 */
+	ConsumerRecordRecoverer recoverer(ChannelDestination destination, String group, ConsumerSettings settings) {
+		ChannelDestination deadLetter = settings.deadLetter();
+		return (deadLetter != null) ? recoverer(destination, group, deadLetter)
+				: (record, failure) -> logger.error("Dropping " + record.topic() + "-" + record.partition() + "@"
+						+ record.offset() + " of group '" + group + "' (dead-lettering is disabled)", unwrap(failure));
+	}
+
 	private DeadLetterPublishingRecoverer recoverer(ChannelDestination destination, String group,
 			ChannelDestination deadLetter) {
-		// A negative partition lets the producer choose by key, so the dead-letter topic keeps per-key order.
-		DeadLetterPublishingRecoverer recoverer = new DeadLetterPublishingRecoverer(this.template,
-				(record, failure) -> new TopicPartition(deadLetter.name(), -1));
-		// Switchboard's own headers describe the exception; Spring Kafka's copies would double the size.
-		recoverer.excludeHeader(HeadersToAdd.EXCEPTION, HeadersToAdd.EX_CAUSE, HeadersToAdd.EX_MSG,
-				HeadersToAdd.EX_STACKTRACE);
+		DeadLetterPublishingRecoverer recoverer = KafkaRepublisher.toDeadLetter(this.template, deadLetter.name());
 		recoverer.setHeadersFunction((record, failure) -> {
 			@SuppressWarnings("unchecked")
 			ConsumerRecord<String, byte[]> consumed = (ConsumerRecord<String, byte[]>) record;
@@ -73,17 +74,17 @@ final class KafkaDeadLetters {
 			RecordHeaders headers = new RecordHeaders();
 			DeadLetterHeaders.describe(context, cause)
 				.forEach((name, value) -> headers.add(name, KafkaRecordMapper.utf8(value)));
-			headers.add(KafkaChannelBinder.ORIGINAL_PARTITION_HEADER,
-					KafkaRecordMapper.utf8(Integer.toString(record.partition())));
-			headers.add(KafkaChannelBinder.ORIGINAL_OFFSET_HEADER,
-					KafkaRecordMapper.utf8(Long.toString(record.offset())));
+			// A record from a retry topic names where it was first consumed.
+			headers.add(KafkaChannelBinder.ORIGINAL_PARTITION_HEADER, KafkaRetryTopics.originalPartition(record));
+			headers.add(KafkaChannelBinder.ORIGINAL_OFFSET_HEADER, KafkaRetryTopics.originalOffset(record));
 			return headers;
 		});
 		return recoverer;
 	}
 
 	static Throwable unwrap(Throwable failure) {
-		return ListenerInvoker.unwrap(failure, ListenerExecutionFailedException.class);
+		// The retry listener's adapter wraps failures in a TimestampedException, when they happened.
+		return ListenerInvoker.unwrap(failure, ListenerExecutionFailedException.class, TimestampedException.class);
 	}
 
 }

@@ -44,7 +44,8 @@ final class KafkaRecordMapper {
 			if (name.equals(Message.ID_HEADER)) {
 				id = string(header);
 			}
-			else if (!name.startsWith(KafkaHeaders.PREFIX) && header.value() != null) {
+			else if (!name.startsWith(KafkaHeaders.PREFIX) && !name.startsWith(KafkaRetryTopics.HEADER_PREFIX)
+					&& header.value() != null) {
 				builder.header(name, string(header));
 			}
 		}
@@ -55,6 +56,16 @@ final class KafkaRecordMapper {
 	}
 
 	static int deliveryAttempt(ConsumerRecord<?, ?> record) {
+		// On a retry topic the attempt travels with the record; the container's own count restarts there.
+		Header retryAttempt = record.headers().lastHeader(KafkaRetryTopics.ATTEMPT_HEADER);
+		if (retryAttempt != null && retryAttempt.value() != null) {
+			try {
+				return Math.max(1, Integer.parseInt(string(retryAttempt)));
+			}
+			catch (NumberFormatException ex) {
+				// Not written by Switchboard: fall back to the container's count.
+			}
+		}
 		Header header = record.headers().lastHeader(KafkaHeaders.DELIVERY_ATTEMPT);
 		return (header != null && header.value().length == Integer.BYTES)
 				? Math.max(1, ByteBuffer.wrap(header.value()).getInt()) : 1;
