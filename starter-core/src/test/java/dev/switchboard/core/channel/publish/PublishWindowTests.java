@@ -85,7 +85,8 @@ class PublishWindowTests {
 
 	@Test
 	void attemptRefusedByTheBrokerLeavesTheMessageNotPublished() {
-		PendingPublish publish = this.window.open(ORDERS, message("m1"), SHORT);
+		// Long enough that the deadline cannot fall between the hand-over and the refusal on a loaded machine.
+		PendingPublish publish = this.window.open(ORDERS, message("m1"), Duration.ofMillis(750));
 		publish.startAttempt();
 		publish.handedOver();
 		publish.refused(new IllegalStateException("unroutable"));
