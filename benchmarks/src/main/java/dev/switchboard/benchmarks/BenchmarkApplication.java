@@ -171,8 +171,9 @@ public final class BenchmarkApplication {
 					perRound.append(String.format(Locale.ROOT, " %.0f", r.throughput()));
 					if (!baseRounds.isEmpty()) {
 						Result b = baseRounds.get(i);
-						perRound.append(String.format(Locale.ROOT, " (x%.2f, CPU x%.2f)", r.throughput() / b.throughput(),
-								r.cpuMicrosPerCall() / b.cpuMicrosPerCall()));
+						perRound.append(String.format(Locale.ROOT, " (x%.2f, CPU x%.2f, %.0f B/call)",
+								r.throughput() / b.throughput(), r.cpuMicrosPerCall() / b.cpuMicrosPerCall(),
+								r.allocatedBytesPerCall()));
 					}
 				}
 				line(perRound.toString());
