@@ -39,7 +39,9 @@ import org.springframework.web.service.registry.ImportHttpServices;
  * <p>
  * Arguments: {@code --seconds=N} per round (default 2), {@code --rounds=N} (default 5),
  * {@code --threads=N} (default 8), {@code --transports=jdk,http-components,simple},
- * {@code --scenarios=overhead,slow,failover}, {@code --out=path}.
+ * {@code --scenarios=overhead,slow,failover}, {@code --out=path}, {@code --only=name,name} (run only the
+ * contenders whose name contains one of these, e.g. {@code --only=3} for the three-instance rows: handy under a
+ * profiler).
  *
  * @author Switchboard
  */
@@ -145,11 +147,13 @@ public final class BenchmarkApplication {
 			line("");
 			line("| contender | p50 (us) | p99 (us) | calls/s | CPU us/call | errors | p50 ratio | p99 ratio | throughput ratio |");
 			line("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
-			Result rawOne = median(results.get("raw RestClient, 1 URL"));
-			Result rawThree = median(results.get("raw RestClient, 3 URLs by hand"));
+			List<Result> rawOne = results.getOrDefault("raw RestClient, 1 URL", List.of());
+			List<Result> rawThree = results.getOrDefault("raw RestClient, 3 URLs by hand", List.of());
 			results.forEach((name, list) -> {
 				Result r = median(list);
-				Result base = name.contains("1 ") || name.endsWith("1 URL") ? rawOne : rawThree;
+				List<Result> baseRounds = name.contains("1 ") || name.endsWith("1 URL") ? rawOne : rawThree;
+				// Without its raw row (filtered out by --only) a contender is its own base.
+				Result base = baseRounds.isEmpty() ? r : median(baseRounds);
 				line(String.format(Locale.ROOT, "| %s | %.0f | %.0f | %.0f | %.0f | %d | %.2f | %.2f | %.2f |", name,
 						r.p50Micros(), r.p99Micros(), r.throughput(), r.cpuMicrosPerCall(), r.errors(),
 						r.p50Micros() / base.p50Micros(), r.p99Micros() / base.p99Micros(),
@@ -157,6 +161,23 @@ public final class BenchmarkApplication {
 			});
 			line("");
 			line("Ratios compare with the raw `RestClient` on the same number of instances (1 or 3).");
+			line("");
+			// Round by round (each round runs every contender back to back), the spread behind the medians.
+			results.forEach((name, list) -> {
+				List<Result> baseRounds = name.contains("1 ") || name.endsWith("1 URL") ? rawOne : rawThree;
+				StringBuilder perRound = new StringBuilder("- " + name + ": calls/s");
+				for (int i = 0; i < list.size(); i++) {
+					Result r = list.get(i);
+					perRound.append(String.format(Locale.ROOT, " %.0f", r.throughput()));
+					if (!baseRounds.isEmpty()) {
+						Result b = baseRounds.get(i);
+						perRound.append(String.format(Locale.ROOT, " (x%.2f, CPU x%.2f, %.0f B/call)",
+								r.throughput() / b.throughput(), r.cpuMicrosPerCall() / b.cpuMicrosPerCall(),
+								r.allocatedBytesPerCall()));
+					}
+				}
+				line(perRound.toString());
+			});
 		}
 	}
 
@@ -276,6 +297,12 @@ public final class BenchmarkApplication {
 
 	private Map<String, List<Result>> measure(Map<String, ClosedLoop.Call> contenders, int threads, Duration round,
 			int rounds) throws InterruptedException {
+		String only = this.options.get("only");
+		if (only != null) {
+			List<String> names = List.of(only.split(","));
+			contenders = new LinkedHashMap<>(contenders);
+			contenders.keySet().removeIf((name) -> names.stream().noneMatch(name::contains));
+		}
 		// One warm-up round per contender, then alternating measured rounds.
 		for (ClosedLoop.Call call : contenders.values()) {
 			ClosedLoop.run(call, threads, round);

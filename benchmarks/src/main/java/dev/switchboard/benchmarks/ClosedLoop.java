@@ -26,7 +26,12 @@ final class ClosedLoop {
 	}
 
 	record Result(double p50Micros, double p99Micros, double throughput, long calls, long errors,
-			double cpuMicrosPerCall) {
+			double cpuMicrosPerCall, double allocatedBytesPerCall) {
+
+		Result(double p50Micros, double p99Micros, double throughput, long calls, long errors,
+				double cpuMicrosPerCall) {
+			this(p50Micros, p99Micros, throughput, calls, errors, cpuMicrosPerCall, 0);
+		}
 
 	}
 
@@ -34,6 +39,8 @@ final class ClosedLoop {
 		List<Histogram> histograms = new ArrayList<>();
 		AtomicLong errors = new AtomicLong();
 		AtomicLong sequence = new AtomicLong();
+		// Bytes the calling threads allocate: unlike time and CPU, not moved by other processes on the machine.
+		AtomicLong allocated = new AtomicLong();
 		CountDownLatch done = new CountDownLatch(threads);
 		long cpuBefore = processCpuNanos();
 		long start = System.nanoTime();
@@ -42,6 +49,7 @@ final class ClosedLoop {
 			Histogram histogram = new Histogram(60_000_000_000L, 3);
 			histograms.add(histogram);
 			Thread thread = new Thread(() -> {
+				long allocatedBefore = allocatedBytes();
 				try {
 					while (true) {
 						long before = System.nanoTime();
@@ -58,6 +66,7 @@ final class ClosedLoop {
 					}
 				}
 				finally {
+					allocated.addAndGet(allocatedBytes() - allocatedBefore);
 					done.countDown();
 				}
 			}, "load-" + i);
@@ -70,7 +79,15 @@ final class ClosedLoop {
 		histograms.forEach(all::add);
 		long calls = all.getTotalCount();
 		return new Result(all.getValueAtPercentile(50) / 1000.0, all.getValueAtPercentile(99) / 1000.0,
-				calls / (elapsed / 1e9), calls, errors.get(), (calls > 0) ? cpu / 1000.0 / calls : 0);
+				calls / (elapsed / 1e9), calls, errors.get(), (calls > 0) ? cpu / 1000.0 / calls : 0,
+				(calls > 0) ? (double) allocated.get() / calls : 0);
+	}
+
+	private static long allocatedBytes() {
+		if (java.lang.management.ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean sun) {
+			return sun.getCurrentThreadAllocatedBytes();
+		}
+		return 0;
 	}
 
 	private static long processCpuNanos() {

@@ -36,6 +36,7 @@ import org.springframework.boot.http.client.autoconfigure.imperative.ImperativeH
 import org.springframework.boot.http.client.autoconfigure.service.HttpServiceClientProperties;
 import org.springframework.boot.restclient.autoconfigure.service.HttpServiceClientAutoConfiguration;
 import org.springframework.boot.ssl.SslBundles;
+import org.springframework.cloud.client.loadbalancer.LoadBalancerRestClientHttpServiceGroupConfigurer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
@@ -71,7 +72,8 @@ public final class ServiceClientAutoConfiguration {
 			ObjectProvider<HttpServiceClientProperties> bootProperties, Environment environment,
 			ServiceClientRuntimes runtimes,
 			ServiceClientGuards guards, @Qualifier(HEDGE_EXECUTOR_BEAN_NAME) ExecutorService hedgeExecutor,
-			ObjectProvider<SwitchboardObservations> observations, ObjectProvider<PropagatedHeaders> propagatedHeaders) {
+			ObjectProvider<SwitchboardObservations> observations, ObjectProvider<PropagatedHeaders> propagatedHeaders,
+			ObjectProvider<LoadBalancerRestClientHttpServiceGroupConfigurer> springCloudLoadBalancerGroups) {
 		ClientHttpRequestFactoryBuilder<?> builder = transport(requestFactoryBuilder
 			.getIfAvailable(() -> ClientHttpRequestFactoryBuilder.detect(resourceLoader.getClassLoader())), environment);
 		HttpClientSettingsPropertyMapper mapper = new HttpClientSettingsPropertyMapper(sslBundles.getIfAvailable(),
@@ -79,7 +81,8 @@ public final class ServiceClientAutoConfiguration {
 		return new ServiceClientHttpServiceGroupConfigurer(registry, properties, discovery.getObject(), builder, mapper,
 				bootProperties.getIfAvailable(), runtimes, guards, hedgeExecutor, resourceLoader.getClassLoader(),
 				observations.getIfAvailable(() -> SwitchboardObservations.NOOP),
-				propagatedHeaders.getIfAvailable(() -> PropagatedHeaders.NONE), sslBundles.getIfAvailable());
+				propagatedHeaders.getIfAvailable(() -> PropagatedHeaders.NONE), sslBundles.getIfAvailable(),
+				springCloudLoadBalancerGroups.getIfAvailable() != null);
 	}
 
 	/**

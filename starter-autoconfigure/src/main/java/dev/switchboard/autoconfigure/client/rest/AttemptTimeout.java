@@ -35,10 +35,9 @@ final class AttemptTimeout {
 	 */
 	static @Nullable Duration set(@Nullable Duration timeout) {
 		Duration previous = current.get();
-		if (timeout == null) {
-			current.remove();
-		}
-		else {
+		if (previous != timeout) {
+			// A null value rather than remove(): every call of every client passes here, and removing the entry
+			// made the next get() create it again (a profile showed the thread-local map's rehashing per call).
 			current.set(timeout);
 		}
 		return previous;
