@@ -1,4 +1,4 @@
-package dev.switchboard.core.channel;
+package dev.switchboard.core.testing;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -7,13 +7,17 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 
 /**
- * A clock that tests move by hand.
+ * A clock that tests move by hand; safe to read from other threads.
  */
-final class MutableClock extends Clock {
+public final class MutableClock extends Clock {
 
-	private Instant now = Instant.parse("2026-01-01T00:00:00Z");
+	private volatile Instant now = Instant.parse("2026-01-01T00:00:00Z");
 
-	void advance(Duration duration) {
+	/**
+	 * Moves the clock forward.
+	 * @param duration how far
+	 */
+	public void advance(Duration duration) {
 		this.now = this.now.plus(duration);
 	}
 
