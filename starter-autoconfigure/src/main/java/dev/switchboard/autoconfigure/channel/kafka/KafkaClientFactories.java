@@ -46,7 +46,6 @@ final class KafkaClientFactories {
 			producer.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) request);
 			producer.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Math.max(delivery, linger + request));
 		}
-		producer.putAll(guaranteedProducerConfigs());
 		DefaultKafkaProducerFactory<String, byte[]> factory = new DefaultKafkaProducerFactory<>(producer);
 		customizers.producerFactory().accept(factory);
 		// Explicit, whatever spring.kafka.producer.*, another binder or a customizer made the defaults: a

@@ -82,8 +82,10 @@ public final class RabbitChannelBinderAutoConfiguration {
 	private static RabbitChannelBinder.Settings settings(RabbitChannelBinderProperties properties) {
 		// The properties checked their values when bound.
 		Map<String, RabbitChannelBinder.QueueSettings> channelQueues = new HashMap<>();
-		properties.getChannels().keySet().forEach((channel) -> channelQueues.put(channel, properties.queueSettings(channel)));
-		return new RabbitChannelBinder.Settings(properties.queueSettings(""), channelQueues,
+		properties.getChannels()
+			.keySet()
+			.forEach((channel) -> channelQueues.put(channel, properties.queueSettings(channel)));
+		return new RabbitChannelBinder.Settings(properties.defaultQueueSettings(), channelQueues,
 				properties.getPublishAttempts(), properties.getPublishBackoff(), properties.getMaxPending());
 	}
 

@@ -120,6 +120,15 @@ public class RabbitChannelBinderProperties {
 	}
 
 	/**
+	 * The binder-wide queue settings, for channels without settings of their own.
+	 * @return the queue settings
+	 */
+	public RabbitChannelBinder.QueueSettings defaultQueueSettings() {
+		return new RabbitChannelBinder.QueueSettings(this.queueType,
+				(this.queueType == QueueType.QUORUM) ? this.deliveryLimit : null);
+	}
+
+	/**
 	 * The queue settings of one channel, each value the binder-wide one when unset.
 	 * @param channel the channel name
 	 * @return the queue settings
