@@ -99,6 +99,15 @@ abstract class AbstractConsumerCrashTests {
 	}
 
 	/**
+	 * Called right before the kill, once the consumer is working through the messages: a test may wait here for
+	 * the moment its fault should hit.
+	 * @param destination the channel's destination
+	 * @param group the consumer group
+	 */
+	protected void beforeKill(String destination, String group) throws Exception {
+	}
+
+	/**
 	 * Called right after the kill was asserted, before the consumer restarts.
 	 * @param destination the channel's destination
 	 * @param group the consumer group
@@ -159,6 +168,7 @@ abstract class AbstractConsumerCrashTests {
 		await("first consumer working through the messages").atMost(Duration.ofSeconds(30))
 			.pollInterval(Duration.ofMillis(10))
 			.until(ledger::processed, (processed) -> processed >= MESSAGES / 4);
+		beforeKill(destination(), group());
 		int exitCode = first.kill();
 		long killedAt = System.nanoTime();
 

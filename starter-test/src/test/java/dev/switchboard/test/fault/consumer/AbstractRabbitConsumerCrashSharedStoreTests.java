@@ -10,6 +10,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * A consumer on RabbitMQ with a shared idempotency store, killed with SIGKILL mid-stream. What the killed process
@@ -58,6 +59,15 @@ abstract class AbstractRabbitConsumerCrashSharedStoreTests extends RabbitConsume
 		// Long against the store's round trips: each consumer thread is almost always inside its listener, holding
 		// a claim, when the kill lands.
 		return Duration.ofMillis(20);
+	}
+
+	@Override
+	protected void beforeKill(String destination, String group) throws Exception {
+		// Kill while a listener holds a claim, so that the store is left with one to lapse (a thread is between
+		// messages only briefly, but a kill at that instant would leave none).
+		await("a listener holding a claim").atMost(Duration.ofSeconds(10))
+			.pollInterval(Duration.ofMillis(1))
+			.until(() -> countRecords(scope(destination, group), true) >= 1);
 	}
 
 	@Override
