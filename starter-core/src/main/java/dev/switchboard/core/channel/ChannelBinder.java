@@ -18,7 +18,7 @@ import org.jspecify.annotations.Nullable;
  * bounds the publishes it holds (a {@link dev.switchboard.core.channel.publish.PublishWindow} does both).</li>
  * <li>Every consumer group receives every message once; within a group one consumer processes it; messages
  * with the same key reach the same consumer in publication order.</li>
- * <li>A handler that throws is called again after {@link RetrySettings#backoffAfter(int)}, up to
+ * <li>A handler that throws is called again after the delays of {@link RetrySettings#backOff()}, up to
  * {@link RetrySettings#maxAttempts()} attempts, each with a growing {@link MessageContext#getDeliveryAttempt()};
  * an {@link UnreadableMessageException} is not retried. Then the message goes to
  * {@link ConsumerSettings#deadLetter()} with the {@link DeadLetterHeaders} added (see

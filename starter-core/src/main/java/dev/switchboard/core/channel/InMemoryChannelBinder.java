@@ -25,6 +25,8 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.util.backoff.BackOffExecution;
+
 /**
  * A {@link ChannelBinder} inside this JVM, with a broker's delivery semantics so that applications and tests
  * behave as they will on Kafka or RabbitMQ:
@@ -361,6 +363,7 @@ public final class InMemoryChannelBinder implements ChannelBinder {
 
 		private void process(Message message) {
 			RetrySettings retry = this.settings.retry();
+			BackOffExecution backOff = null;
 			for (int attempt = 1; this.active; attempt++) {
 				MessageContext context = new MessageContext(this.destination, this.group, message, attempt);
 				try {
@@ -381,7 +384,15 @@ public final class InMemoryChannelBinder implements ChannelBinder {
 					if (logger.isDebugEnabled()) {
 						logger.debug("Attempt " + attempt + " of " + context + " failed; retrying", ex);
 					}
-					if (!sleep(retry.backoffAfter(attempt))) {
+					if (backOff == null) {
+						backOff = retry.backOff().start();
+					}
+					long delay = backOff.nextBackOff();
+					if (delay == BackOffExecution.STOP) {
+						deadLetter(context, ex);
+						return;
+					}
+					if (!sleep(Duration.ofMillis(delay))) {
 						return;
 					}
 				}

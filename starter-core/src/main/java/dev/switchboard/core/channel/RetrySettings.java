@@ -3,10 +3,15 @@ package dev.switchboard.core.channel;
 import java.time.Duration;
 import java.util.Objects;
 
+import org.springframework.util.backoff.BackOff;
+import org.springframework.util.backoff.BackOffExecution;
+import org.springframework.util.backoff.ExponentialBackOff;
+
 /**
  * How a consumer retries a failed message before dead-lettering it: exponential backoff capped at a maximum.
- * Maps directly onto Spring Kafka's {@code ExponentialBackOffWithMaxRetries} and Spring AMQP's
- * {@code RetryInterceptorBuilder.backOffOptions}.
+ * Every binder waits by the same Spring {@link BackOff} ({@link #backOff()}): Spring Kafka's error handler and
+ * Spring AMQP's retry interceptor take it as it is, and the in-memory binder and Kafka's retry topics step through
+ * it; calls use the same type (see {@code CallPolicy}).
  *
  * @param maxAttempts total attempts including the first, at least 1
  * @param backoff the delay before the second attempt
@@ -71,14 +76,36 @@ public record RetrySettings(int maxAttempts, Duration backoff, double multiplier
 	}
 
 	/**
-	 * The delay after a failed attempt.
+	 * The waits between attempts as a Spring {@link BackOff}: {@code maxAttempts - 1} delays, then
+	 * {@link BackOffExecution#STOP}.
+	 * @return a new backoff; each {@link BackOff#start()} counts afresh
+	 */
+	public BackOff backOff() {
+		ExponentialBackOff backOff = exponential();
+		backOff.setMaxAttempts(this.maxAttempts - 1);
+		return backOff;
+	}
+
+	/**
+	 * The delay after a failed attempt, for a retry that keeps no execution between attempts (a record on a retry
+	 * topic carries only its attempt number): the {@code failedAttempt}-th delay of {@link #backOff()}, without its
+	 * limit on attempts.
 	 * @param failedAttempt the attempt that failed, starting at 1
 	 * @return the delay before the next attempt
 	 */
 	public Duration backoffAfter(int failedAttempt) {
-		double millis = this.backoff.toMillis() * Math.pow(this.multiplier, Math.max(0, failedAttempt - 1));
-		long capped = (long) Math.min(millis, this.maxBackoff.toMillis());
-		return Duration.ofMillis(capped);
+		BackOffExecution execution = exponential().start();
+		long delay = execution.nextBackOff();
+		for (int attempt = 1; attempt < failedAttempt && delay < this.maxBackoff.toMillis(); attempt++) {
+			delay = execution.nextBackOff();
+		}
+		return Duration.ofMillis(delay);
+	}
+
+	private ExponentialBackOff exponential() {
+		ExponentialBackOff backOff = new ExponentialBackOff(this.backoff.toMillis(), this.multiplier);
+		backOff.setMaxInterval(this.maxBackoff.toMillis());
+		return backOff;
 	}
 
 	/**

@@ -4,6 +4,8 @@ import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
 
+import org.springframework.util.backoff.BackOffExecution;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
@@ -22,6 +24,21 @@ class RetrySettingsTests {
 		assertThat(retry.backoffAfter(3)).hasMillis(800);
 		assertThat(retry.backoffAfter(4)).hasMillis(1000);
 		assertThat(retry.backoffAfter(60)).hasMillis(1000);
+	}
+
+	@Test
+	void backOffGivesOneDelayPerRetryThenStops() {
+		RetrySettings retry = new RetrySettings(4, Duration.ofMillis(200), 2.0, Duration.ofMillis(300));
+		BackOffExecution execution = retry.backOff().start();
+		assertThat(execution.nextBackOff()).isEqualTo(200);
+		assertThat(execution.nextBackOff()).isEqualTo(300);
+		assertThat(execution.nextBackOff()).isEqualTo(300);
+		assertThat(execution.nextBackOff()).isEqualTo(BackOffExecution.STOP);
+	}
+
+	@Test
+	void noRetryStopsAtOnce() {
+		assertThat(RetrySettings.none().backOff().start().nextBackOff()).isEqualTo(BackOffExecution.STOP);
 	}
 
 	@Test

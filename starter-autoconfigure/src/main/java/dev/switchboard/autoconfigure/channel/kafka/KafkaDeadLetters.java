@@ -4,7 +4,6 @@ import dev.switchboard.core.channel.ChannelDestination;
 import dev.switchboard.core.channel.ConsumerSettings;
 import dev.switchboard.core.channel.DeadLetterHeaders;
 import dev.switchboard.core.channel.MessageContext;
-import dev.switchboard.core.channel.RetrySettings;
 import dev.switchboard.core.channel.UnreadableMessageException;
 import dev.switchboard.core.channel.support.ListenerInvoker;
 import org.apache.commons.logging.Log;
@@ -18,7 +17,6 @@ import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.kafka.listener.DefaultErrorHandler;
 import org.springframework.kafka.listener.ListenerExecutionFailedException;
 import org.springframework.kafka.listener.TimestampedException;
-import org.springframework.kafka.support.ExponentialBackOffWithMaxRetries;
 
 /**
  * A consumer's failure handling: a {@link DefaultErrorHandler} retries on the partition with the channel's
@@ -39,12 +37,8 @@ final class KafkaDeadLetters {
 	}
 
 	DefaultErrorHandler errorHandler(ChannelDestination destination, String group, ConsumerSettings settings) {
-		RetrySettings retry = settings.retry();
-		ExponentialBackOffWithMaxRetries backOff = new ExponentialBackOffWithMaxRetries(retry.maxAttempts() - 1);
-		backOff.setInitialInterval(retry.backoff().toMillis());
-		backOff.setMultiplier(retry.multiplier());
-		backOff.setMaxInterval(retry.maxBackoff().toMillis());
-		DefaultErrorHandler errorHandler = new DefaultErrorHandler(recoverer(destination, group, settings), backOff);
+		DefaultErrorHandler errorHandler = new DefaultErrorHandler(recoverer(destination, group, settings),
+				settings.retry().backOff());
 		errorHandler.addNotRetryableExceptions(UnreadableMessageException.class);
 		return errorHandler;
 	}

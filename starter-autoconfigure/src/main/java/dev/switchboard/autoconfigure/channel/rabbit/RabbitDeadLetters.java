@@ -46,10 +46,7 @@ final class RabbitDeadLetters {
 	MethodInterceptor retryInterceptor(ChannelDestination destination, String group, ConsumerSettings settings) {
 		RetrySettings retry = settings.retry();
 		RetryPolicy policy = RetryPolicy.builder()
-			.maxRetries(retry.maxAttempts() - 1)
-			.delay(retry.backoff().isZero() ? Duration.ofMillis(1) : retry.backoff())
-			.multiplier(retry.multiplier())
-			.maxDelay(retry.maxBackoff().isZero() ? Duration.ofMillis(1) : retry.maxBackoff())
+			.backOff(retry.backOff())
 			.predicate((failure) -> !ListenerInvoker.causedBy(failure, UnreadableMessageException.class))
 			.build();
 		return RetryInterceptorBuilder.stateless()
