@@ -1,34 +1,24 @@
 package dev.switchboard.autoconfigure.channel.kafka;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import dev.switchboard.core.channel.ChannelBinder;
 import dev.switchboard.core.channel.ChannelDestination;
 import dev.switchboard.core.channel.ConsumerSettings;
 import dev.switchboard.core.channel.Message;
-import dev.switchboard.core.channel.MessageContext;
 import dev.switchboard.core.channel.MessageHandler;
 import dev.switchboard.core.channel.MessageNotPublishedException;
 import dev.switchboard.core.channel.Subscription;
 import dev.switchboard.core.channel.publish.PublishWindow;
-import dev.switchboard.core.channel.support.ContainerSubscription;
-import dev.switchboard.core.channel.support.ListenerInvoker;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
 import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
-import org.springframework.kafka.listener.CommonErrorHandler;
 import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
-import org.springframework.kafka.listener.MessageListener;
 
 /**
  * A {@link ChannelBinder} on Apache Kafka through Spring Kafka: a destination is a topic (created with
@@ -67,21 +57,17 @@ public final class KafkaChannelBinder implements ChannelBinder {
 
 	private final DefaultKafkaConsumerFactory<String, byte[]> consumerFactory;
 
-	private final ConcurrentKafkaListenerContainerFactory<String, byte[]> containerFactory;
-
 	private final KafkaTopics topics;
 
 	private final PublishWindow window;
 
 	private final KafkaPublisher publisher;
 
-	private final KafkaDeadLetters deadLetters;
-
 	private final KafkaRetryTopics retryTopics;
 
 	private final KafkaRequestReply requestReply;
 
-	private final List<ContainerSubscription> subscriptions = new CopyOnWriteArrayList<>();
+	private final KafkaSubscriptions subscriptions;
 
 	private volatile boolean used;
 
@@ -130,14 +116,16 @@ public final class KafkaChannelBinder implements ChannelBinder {
 		this.settings = Objects.requireNonNull(settings, "settings");
 		this.producerFactory = KafkaClientFactories.producerFactory(producerConfigs, settings, customizers);
 		this.consumerFactory = KafkaClientFactories.consumerFactory(consumerConfigs, customizers);
-		this.containerFactory = KafkaClientFactories.containerFactory(this.consumerFactory, customizers);
 		this.topics = new KafkaTopics(adminConfigs, settings.partitions(), settings.replicationFactor());
 		this.window = new PublishWindow(NAME, settings.maxPending());
 		this.publisher = new KafkaPublisher(this.producerFactory, this.topics, this.window);
 		KafkaTemplate<String, byte[]> template = new KafkaTemplate<>(this.producerFactory);
-		this.deadLetters = new KafkaDeadLetters(template);
-		this.retryTopics = new KafkaRetryTopics(template, this.deadLetters);
+		KafkaDeadLetters deadLetters = new KafkaDeadLetters(template);
+		this.retryTopics = new KafkaRetryTopics(template, deadLetters);
 		this.requestReply = new KafkaRequestReply(this.producerFactory, this.consumerFactory, template, this.topics);
+		this.subscriptions = new KafkaSubscriptions(
+				KafkaClientFactories.containerFactory(this.consumerFactory, customizers), this.topics, deadLetters,
+				this.retryTopics, this.requestReply);
 	}
 
 	@Override
@@ -166,34 +154,7 @@ public final class KafkaChannelBinder implements ChannelBinder {
 			throw new IllegalArgumentException("group must not be blank but was '" + group + "'");
 		}
 		this.used = true;
-		this.topics.ensure(destination.name(), KafkaTopics.ADMIN_TIMEOUT);
-		ChannelDestination deadLetter = settings.deadLetter();
-		if (deadLetter != null) {
-			this.topics.ensure(deadLetter.name(), KafkaTopics.ADMIN_TIMEOUT);
-		}
-		MessageListener<String, byte[]> listener = (record) -> onRecord(destination, group, handler, record);
-		List<ConcurrentMessageListenerContainer<String, byte[]>> containers = new ArrayList<>();
-		if (KafkaRetryTopics.applies(settings)) {
-			this.topics.ensure(KafkaRetryTopics.retryTopic(destination, group), KafkaTopics.ADMIN_TIMEOUT);
-			containers.add(container(destination.name(), group, listener,
-					this.retryTopics.errorHandler(destination, group, settings)));
-			containers.add(this.retryTopics.retryContainer(destination, group, listener, settings, this::container));
-		}
-		else {
-			containers.add(container(destination.name(), group, listener,
-					this.deadLetters.errorHandler(destination, group, settings)));
-		}
-		containers.forEach((container) -> container.setConcurrency(settings.concurrency()));
-		containers.get(0).setBeanName("switchboard-kafka-" + destination.name() + "-" + group);
-		// Closing stops after the records in flight; uncommitted ones are redelivered to the group.
-		ContainerSubscription subscription = new ContainerSubscription(destination, group,
-				"kafka:" + destination.name() + "/" + group, () -> containers.forEach((container) -> {
-					container.stop();
-					this.retryTopics.remove(container);
-				}), this.subscriptions::remove);
-		this.subscriptions.add(subscription);
-		containers.forEach(ConcurrentMessageListenerContainer::start);
-		return subscription;
+		return this.subscriptions.subscribe(destination, group, handler, settings);
 	}
 
 	@Override
@@ -264,29 +225,13 @@ public final class KafkaChannelBinder implements ChannelBinder {
 			return;
 		}
 		this.closed = true;
-		this.subscriptions.forEach(ContainerSubscription::close);
+		this.subscriptions.close();
 		this.retryTopics.close();
 		this.requestReply.close();
 		this.publisher.close();
 		this.window.close();
 		this.topics.close();
 		this.producerFactory.reset();
-	}
-
-	private ConcurrentMessageListenerContainer<String, byte[]> container(String topic, String group,
-			MessageListener<String, byte[]> listener, CommonErrorHandler errorHandler) {
-		return KafkaClientFactories.container(this.containerFactory, topic, group, listener, errorHandler);
-	}
-
-	private void onRecord(ChannelDestination destination, String group, MessageHandler handler,
-			ConsumerRecord<String, byte[]> record) {
-		Message message = KafkaRecordMapper.toMessage(record);
-		MessageContext context = new MessageContext(destination, group, message,
-				KafkaRecordMapper.deliveryAttempt(record));
-		Message reply = ListenerInvoker.invoke(handler, message, context);
-		if (reply != null) {
-			this.requestReply.reply(record, reply);
-		}
 	}
 
 	private static IllegalStateException closedException() {
