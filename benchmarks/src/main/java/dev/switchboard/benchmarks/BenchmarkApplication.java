@@ -9,10 +9,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.LongSupplier;
 
-import dev.switchboard.autoconfigure.client.ServiceClientRuntime;
-import dev.switchboard.autoconfigure.client.ServiceClientRuntimes;
-import dev.switchboard.benchmarks.BenchmarkClients.FailoverClient;
 import dev.switchboard.benchmarks.BenchmarkClients.PinnedClient;
 import dev.switchboard.benchmarks.BenchmarkClients.SingleClient;
 import dev.switchboard.benchmarks.BenchmarkClients.SlowP2cClient;
@@ -20,6 +18,7 @@ import dev.switchboard.benchmarks.BenchmarkClients.SlowRoundRobinClient;
 import dev.switchboard.benchmarks.BenchmarkClients.SpringLoadBalancedClient;
 import dev.switchboard.benchmarks.BenchmarkClients.TrioClient;
 import dev.switchboard.benchmarks.ClosedLoop.Result;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
@@ -27,8 +26,6 @@ import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
 import org.springframework.boot.http.client.HttpClientSettings;
-import org.springframework.cloud.client.DefaultServiceInstance;
-import org.springframework.cloud.client.ServiceInstance;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.service.registry.ImportHttpServices;
@@ -39,7 +36,7 @@ import org.springframework.web.service.registry.ImportHttpServices;
  * <p>
  * Arguments: {@code --seconds=N} per round (default 2), {@code --rounds=N} (default 5),
  * {@code --threads=N} (default 8), {@code --transports=jdk,http-components,simple},
- * {@code --scenarios=overhead,slow,failover}, {@code --out=path}, {@code --only=name,name} (run only the
+ * {@code --scenarios=overhead,grpc,slow,failover}, {@code --failover-runs=N} (default 2), {@code --out=path}, {@code --only=name,name} (run only the
  * contenders whose name contains one of these, e.g. {@code --only=3} for the three-instance rows: handy under a
  * profiler).
  *
@@ -96,7 +93,7 @@ public final class BenchmarkApplication {
 			}
 		}
 		if (scenarios.contains("failover")) {
-			failover(transports.get(0), threads);
+			new FailoverScenario(this::start, this::line).run(transports.get(0), threads, intOption("failover-runs", 2));
 		}
 		String out = this.options.get("out");
 		if (out != null) {
@@ -208,110 +205,83 @@ public final class BenchmarkApplication {
 
 	private void slowInstance(String transport, List<LoopbackServer> trio, int threads, Duration round, int rounds)
 			throws Exception {
-		trio.get(2).delay(50);
+		LoopbackServer slow = trio.get(2);
+		slow.delay(50);
 		try (ConfigurableApplicationContext context = start(transport, trio,
 				Map.of("switchboard.clients.slow-p2c.load-balancer", "p2c-ewma"))) {
 			SlowRoundRobinClient roundRobin = context.getBean(SlowRoundRobinClient.class);
 			SlowP2cClient p2c = context.getBean(SlowP2cClient.class);
+			SpringLoadBalancedClient springLb = context.getBean(SpringLoadBalancedClient.class);
 			Map<String, ClosedLoop.Call> contenders = new LinkedHashMap<>();
-			contenders.put("round-robin", (i) -> roundRobin.item(String.valueOf(i)));
-			contenders.put("p2c-ewma", (i) -> p2c.item(String.valueOf(i)));
-			long slowBefore = trio.get(2).requests();
-			Map<String, List<Result>> results = measure(contenders, threads, round, rounds);
+			contenders.put("Switchboard round-robin", (i) -> roundRobin.item(String.valueOf(i)));
+			contenders.put("Switchboard p2c-ewma", (i) -> p2c.item(String.valueOf(i)));
+			contenders.put("Spring HTTP interface + Spring Cloud LoadBalancer (round robin)",
+					(i) -> springLb.item(String.valueOf(i)));
+			Map<String, Long> toSlow = new LinkedHashMap<>();
+			Map<String, List<Result>> results = measure(contenders, threads, round, rounds, slow::requests, toSlow);
 			line("");
 			line("## One slow instance of three (+50 ms), transport `" + transport + "`");
 			line("");
-			line("| balancer | p50 (us) | p99 (us) | calls/s | errors |");
-			line("|---|---:|---:|---:|---:|");
+			line("| contender | p50 (us) | p99 (us) | p99.9 (us) | calls/s | calls | sent to the slow instance | errors |");
+			line("|---|---:|---:|---:|---:|---:|---:|---:|");
 			results.forEach((name, list) -> {
 				Result r = median(list);
-				line(String.format(Locale.ROOT, "| %s | %.0f | %.0f | %.0f | %d |", name, r.p50Micros(),
-						r.p99Micros(), r.throughput(), r.errors()));
+				long sent = toSlow.getOrDefault(name, 0L);
+				line(String.format(Locale.ROOT, "| %s | %.0f | %.0f | %.0f | %.0f | %d | %d (%.1f%%) | %d |", name,
+						r.p50Micros(), r.p99Micros(), r.p999Micros(), r.throughput(), r.calls(), sent,
+						(r.calls() > 0) ? 100.0 * sent / r.calls() : 0, r.errors()));
 			});
-			double ratio = median(results.get("p2c-ewma")).p99Micros() / median(results.get("round-robin")).p99Micros();
 			line("");
-			line(String.format(Locale.ROOT, "p2c-ewma p99 / round-robin p99 = %.3f (target <= 0.2); the slow instance "
-					+ "served %d calls in all.", ratio, trio.get(2).requests() - slowBefore));
+			line("Medians of " + rounds + " rounds; calls and calls sent to the slow instance are totals over them.");
+			results.forEach((name, list) -> line("- " + name + ": p99 (us) per round " + list.stream()
+				.map((r) -> String.format(Locale.ROOT, "%.0f", r.p99Micros()))
+				.toList()));
+			Result rr = median(results.get("Switchboard round-robin"));
+			Result spring = median(results.get("Spring HTTP interface + Spring Cloud LoadBalancer (round robin)"));
+			Result best = median(results.get("Switchboard p2c-ewma"));
+			line("");
+			line(String.format(Locale.ROOT, "p2c-ewma p99 / round-robin p99 = %.3f (Switchboard's), %.3f (Spring Cloud "
+					+ "LoadBalancer's); target <= 0.2.", best.p99Micros() / rr.p99Micros(),
+					best.p99Micros() / spring.p99Micros()));
 		}
 		finally {
-			trio.get(2).delay(0);
-		}
-	}
-
-	private void failover(String transport, int threads) throws Exception {
-		try (LoopbackServer a = new LoopbackServer(); LoopbackServer b = new LoopbackServer();
-				LoopbackServer victim = new LoopbackServer()) {
-			List<LoopbackServer> trio = List.of(a, b, victim);
-			try (ConfigurableApplicationContext context = start(transport, trio, Map.of())) {
-				FailoverClient client = context.getBean(FailoverClient.class);
-				ServiceClientRuntime runtime = context.getBean(ServiceClientRuntimes.class).asMap().get("failover");
-				ServiceInstance dead = new DefaultServiceInstance("victim", "trio", "127.0.0.1", victim.port(), false);
-				long[] killedAt = { 0 };
-				long[] ejectedAt = { 0 };
-				long[] lastRetryAt = { 0 };
-				Thread killer = new Thread(() -> {
-					sleep(2000);
-					victim.close();
-					killedAt[0] = System.nanoTime();
-					// Until the run ends: when the outlier detector ejects the dead instance, and when the last call
-					// routed to it (each one fails to connect and is retried elsewhere) happened.
-					long retries = runtime.getStatistics().getRetries();
-					while (System.nanoTime() - killedAt[0] < 3_900_000_000L) {
-						long now = runtime.getStatistics().getRetries();
-						if (now != retries) {
-							retries = now;
-							lastRetryAt[0] = System.nanoTime();
-						}
-						if (ejectedAt[0] == 0 && runtime.getOutlierDetector() != null
-								&& runtime.getOutlierDetector().isEjected(dead)) {
-							ejectedAt[0] = System.nanoTime();
-						}
-						sleep(1);
-					}
-				});
-				killer.start();
-				long retriesBefore = runtime.getStatistics().getRetries();
-				Result result = ClosedLoop.run((i) -> client.item(String.valueOf(i)), threads, Duration.ofSeconds(6));
-				killer.join();
-				long retries = runtime.getStatistics().getRetries() - retriesBefore;
-				line("");
-				line("## One instance of three killed under load (idempotent GETs), transport `" + transport + "`");
-				line("");
-				line("| calls | failed calls | calls routed to the dead instance (retried elsewhere) | kill -> last call routed to it | kill -> ejected | p50 (us) | p99 (us) | calls/s |");
-				line("|---:|---:|---:|---:|---:|---:|---:|---:|");
-				String last = (lastRetryAt[0] > 0)
-						? String.format(Locale.ROOT, "%.1f ms", (lastRetryAt[0] - killedAt[0]) / 1e6) : "none";
-				String ejection = (ejectedAt[0] > 0)
-						? String.format(Locale.ROOT, "%.1f ms", (ejectedAt[0] - killedAt[0]) / 1e6)
-						: "not needed (no further calls)";
-				line(String.format(Locale.ROOT, "| %d | %d | %d | %s | %s | %.0f | %.0f | %.0f |", result.calls(),
-						result.errors(), retries, last, ejection, result.p50Micros(), result.p99Micros(),
-						result.throughput()));
-				line("");
-				line("Each call routed to the dead instance fails to connect and is retried on a live one. p2c-ewma "
-						+ "counts the failure as a 1 s latency, so the dead instance stops being chosen after the first "
-						+ "failures; outlier ejection (5 consecutive failures) is the backstop for round-robin.");
-			}
+			slow.delay(0);
 		}
 	}
 
 	private Map<String, List<Result>> measure(Map<String, ClosedLoop.Call> contenders, int threads, Duration round,
 			int rounds) throws InterruptedException {
+		return measure(contenders, threads, round, rounds, null, new LinkedHashMap<>());
+	}
+
+	/**
+	 * Measures the contenders in rounds; with a probe, adds up per contender how far the probe moved during its
+	 * measured rounds (such as the requests one server received).
+	 */
+	private Map<String, List<Result>> measure(Map<String, ClosedLoop.Call> contenders, int threads, Duration round,
+			int rounds, @Nullable LongSupplier probe, Map<String, Long> probed) throws InterruptedException {
 		String only = this.options.get("only");
 		if (only != null) {
 			List<String> names = List.of(only.split(","));
 			contenders = new LinkedHashMap<>(contenders);
 			contenders.keySet().removeIf((name) -> names.stream().noneMatch(name::contains));
 		}
-		// One warm-up round per contender, then alternating measured rounds.
+		// One warm-up round per contender, then measured rounds, each starting one contender later than the last
+		// so that no contender always runs first (or always right after the same one).
 		for (ClosedLoop.Call call : contenders.values()) {
 			ClosedLoop.run(call, threads, round);
 		}
+		List<Map.Entry<String, ClosedLoop.Call>> order = new ArrayList<>(contenders.entrySet());
 		Map<String, List<Result>> results = new LinkedHashMap<>();
+		contenders.keySet().forEach((name) -> results.put(name, new ArrayList<>()));
 		for (int r = 0; r < rounds; r++) {
-			for (Map.Entry<String, ClosedLoop.Call> contender : contenders.entrySet()) {
-				results.computeIfAbsent(contender.getKey(), (k) -> new ArrayList<>())
-					.add(ClosedLoop.run(contender.getValue(), threads, round));
+			for (int i = 0; i < order.size(); i++) {
+				Map.Entry<String, ClosedLoop.Call> contender = order.get((r + i) % order.size());
+				long before = (probe != null) ? probe.getAsLong() : 0;
+				results.get(contender.getKey()).add(ClosedLoop.run(contender.getValue(), threads, round));
+				if (probe != null) {
+					probed.merge(contender.getKey(), probe.getAsLong() - before, Long::sum);
+				}
 			}
 		}
 		return results;
@@ -324,8 +294,10 @@ public final class BenchmarkApplication {
 		double[] cpu = results.stream().mapToDouble(Result::cpuMicrosPerCall).sorted().toArray();
 		long calls = results.stream().mapToLong(Result::calls).sum();
 		long errors = results.stream().mapToLong(Result::errors).sum();
+		double[] p999 = results.stream().mapToDouble(Result::p999Micros).sorted().toArray();
+		double[] allocated = results.stream().mapToDouble(Result::allocatedBytesPerCall).sorted().toArray();
 		int mid = results.size() / 2;
-		return new Result(p50[mid], p99[mid], tput[mid], calls, errors, cpu[mid]);
+		return new Result(p50[mid], p99[mid], tput[mid], calls, errors, cpu[mid], allocated[mid], p999[mid]);
 	}
 
 	private ConfigurableApplicationContext start(String transport, List<LoopbackServer> trio,
@@ -352,15 +324,6 @@ public final class BenchmarkApplication {
 	private void line(String text) {
 		System.out.println(text);
 		this.report.append(text).append('\n');
-	}
-
-	private static void sleep(long millis) {
-		try {
-			Thread.sleep(millis);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
 	}
 
 	/**

@@ -26,11 +26,11 @@ final class ClosedLoop {
 	}
 
 	record Result(double p50Micros, double p99Micros, double throughput, long calls, long errors,
-			double cpuMicrosPerCall, double allocatedBytesPerCall) {
+			double cpuMicrosPerCall, double allocatedBytesPerCall, double p999Micros) {
 
 		Result(double p50Micros, double p99Micros, double throughput, long calls, long errors,
 				double cpuMicrosPerCall) {
-			this(p50Micros, p99Micros, throughput, calls, errors, cpuMicrosPerCall, 0);
+			this(p50Micros, p99Micros, throughput, calls, errors, cpuMicrosPerCall, 0, 0);
 		}
 
 	}
@@ -80,7 +80,7 @@ final class ClosedLoop {
 		long calls = all.getTotalCount();
 		return new Result(all.getValueAtPercentile(50) / 1000.0, all.getValueAtPercentile(99) / 1000.0,
 				calls / (elapsed / 1e9), calls, errors.get(), (calls > 0) ? cpu / 1000.0 / calls : 0,
-				(calls > 0) ? (double) allocated.get() / calls : 0);
+				(calls > 0) ? (double) allocated.get() / calls : 0, all.getValueAtPercentile(99.9) / 1000.0);
 	}
 
 	private static long allocatedBytes() {
