@@ -26,6 +26,7 @@ import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
 import org.springframework.boot.http.client.HttpClientSettings;
+import org.springframework.cloud.client.loadbalancer.LoadBalancerRestClientHttpServiceGroupConfigurer;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.service.registry.ImportHttpServices;
@@ -43,6 +44,20 @@ import org.springframework.web.service.registry.ImportHttpServices;
  * @author Switchboard
  */
 public final class BenchmarkApplication {
+
+	private static final String WITHOUT_SPRING_CLOUD_LOAD_BALANCER = "Switchboard @ServiceClient, 3 instances, no Spring Cloud LoadBalancer";
+
+	/** Spring Cloud LoadBalancer's auto-configurations (spring-cloud-commons and spring-cloud-loadbalancer). */
+	private static final List<String> SPRING_CLOUD_LOAD_BALANCER_AUTO_CONFIGURATIONS = List.of(
+			"org.springframework.cloud.client.loadbalancer.LoadBalancerAutoConfiguration",
+			"org.springframework.cloud.client.loadbalancer.LoadBalancerDefaultMappingsProviderAutoConfiguration",
+			"org.springframework.cloud.client.loadbalancer.reactive.LoadBalancerBeanPostProcessorAutoConfiguration",
+			"org.springframework.cloud.client.loadbalancer.reactive.ReactorLoadBalancerClientAutoConfiguration",
+			"org.springframework.cloud.loadbalancer.config.LoadBalancerAutoConfiguration",
+			"org.springframework.cloud.loadbalancer.config.BlockingLoadBalancerClientAutoConfiguration",
+			"org.springframework.cloud.loadbalancer.config.LoadBalancerCacheAutoConfiguration",
+			"org.springframework.cloud.loadbalancer.security.OAuth2LoadBalancerClientAutoConfiguration",
+			"org.springframework.cloud.loadbalancer.config.LoadBalancerStatsAutoConfiguration");
 
 	private final Map<String, String> options;
 
@@ -103,7 +118,9 @@ public final class BenchmarkApplication {
 
 	private void overhead(String transport, List<LoopbackServer> trio, int threads, Duration round, int rounds)
 			throws Exception {
-		try (ConfigurableApplicationContext context = start(transport, trio, Map.of())) {
+		try (ConfigurableApplicationContext context = start(transport, trio, Map.of());
+				ConfigurableApplicationContext withoutSpringLoadBalancer = startWithoutSpringCloudLoadBalancer(transport,
+						trio)) {
 			ClientHttpRequestFactoryBuilder<?> factoryBuilder = context.getBean(ClientHttpRequestFactoryBuilder.class);
 			HttpClientSettings settings = HttpClientSettings.defaults()
 				.withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(10));
@@ -138,6 +155,8 @@ public final class BenchmarkApplication {
 			contenders.put("raw RestClient, 3 URLs by hand", (i) -> raw.get().uri(urls[(int) (i % 3)] + "/items/{id}", i).retrieve().body(String.class));
 			contenders.put("Switchboard @ServiceClient, 3 instances", (i) -> switchboardTrio.item(String.valueOf(i)));
 			contenders.put("Spring HTTP interface + Spring Cloud LoadBalancer, 3", (i) -> springLb.item(String.valueOf(i)));
+			putWithoutSpringCloudLoadBalancer(contenders, withoutSpringLoadBalancer);
+			putFeign(contenders, transport, factoryBuilder, settings, urls);
 			Map<String, List<Result>> results = measure(contenders, threads, round, rounds);
 			line("");
 			line("## Overhead, transport `" + transport + "`");
@@ -175,6 +194,29 @@ public final class BenchmarkApplication {
 				}
 				line(perRound.toString());
 			});
+		}
+	}
+
+	/**
+	 * Switchboard's three-instance row in an application without Spring Cloud LoadBalancer: there, no group
+	 * configurer of Spring Cloud LoadBalancer touches the clients' interceptor lists, so their {@code RestClient}s
+	 * have no (empty) intercepting request layer.
+	 */
+	private static void putWithoutSpringCloudLoadBalancer(Map<String, ClosedLoop.Call> contenders,
+			ConfigurableApplicationContext context) {
+		if (context.getBeanProvider(LoadBalancerRestClientHttpServiceGroupConfigurer.class).getIfAvailable() != null) {
+			throw new IllegalStateException("Spring Cloud LoadBalancer's group configurer is still a bean");
+		}
+		TrioClient trio = context.getBean(TrioClient.class);
+		contenders.put(WITHOUT_SPRING_CLOUD_LOAD_BALANCER, (i) -> trio.item(String.valueOf(i)));
+	}
+
+	/** OpenFeign on the same transport, three URLs in turn by hand, when Feign has a client for it. */
+	private static void putFeign(Map<String, ClosedLoop.Call> contenders, String transport,
+			ClientHttpRequestFactoryBuilder<?> factoryBuilder, HttpClientSettings settings, String[] urls) {
+		ClosedLoop.Call feign = FeignContenders.threeByHand(transport, factoryBuilder, settings, urls);
+		if (feign != null) {
+			contenders.put(FeignContenders.name(transport), feign);
 		}
 	}
 
@@ -302,6 +344,21 @@ public final class BenchmarkApplication {
 
 	private ConfigurableApplicationContext start(String transport, List<LoopbackServer> trio,
 			Map<String, Object> extra) {
+		return start(BenchmarkConfiguration.class, transport, trio, extra);
+	}
+
+	/**
+	 * The application without Spring Cloud LoadBalancer's auto-configurations (and without the Spring anchor's
+	 * group, which needs them), as an application that uses only Switchboard has it.
+	 */
+	private ConfigurableApplicationContext startWithoutSpringCloudLoadBalancer(String transport,
+			List<LoopbackServer> trio) {
+		return start(WithoutSpringCloudLoadBalancerConfiguration.class, transport, trio,
+				Map.of("spring.autoconfigure.exclude", String.join(",", SPRING_CLOUD_LOAD_BALANCER_AUTO_CONFIGURATIONS)));
+	}
+
+	private ConfigurableApplicationContext start(Class<?> configuration, String transport, List<LoopbackServer> trio,
+			Map<String, Object> extra) {
 		List<String> properties = new ArrayList<>(Arrays.asList("spring.main.banner-mode=off",
 				"logging.level.root=warn", "spring.http.clients.imperative.factory=" + transport,
 				"switchboard.client-defaults.timeout.connect=1s", "switchboard.client-defaults.timeout.read=5s",
@@ -316,7 +373,7 @@ public final class BenchmarkApplication {
 			properties.add("spring.cloud.discovery.client.simple.instances.springlb[" + i + "].uri=" + trio.get(i).url());
 		}
 		extra.forEach((key, value) -> properties.add(key + "=" + value));
-		return new SpringApplicationBuilder(BenchmarkConfiguration.class).web(WebApplicationType.NONE)
+		return new SpringApplicationBuilder(configuration).web(WebApplicationType.NONE)
 			.properties(properties.toArray(String[]::new))
 			.run();
 	}
@@ -334,6 +391,13 @@ public final class BenchmarkApplication {
 	@EnableAutoConfiguration
 	@ImportHttpServices(group = "springlb", types = SpringLoadBalancedClient.class)
 	static class BenchmarkConfiguration {
+
+	}
+
+	/** The same application without the Spring anchor's group, for a context without Spring Cloud LoadBalancer. */
+	@SpringBootConfiguration
+	@EnableAutoConfiguration
+	static class WithoutSpringCloudLoadBalancerConfiguration {
 
 	}
 

@@ -37,12 +37,13 @@ public interface LoadBalancer {
 	}
 
 	/**
-	 * The key identifying an instance across discovery refreshes: {@code host:port}.
+	 * The key identifying an instance across discovery refreshes: {@code host:port}. Built once per instance
+	 * object, not on every call.
 	 * @param instance the instance
 	 * @return its key
 	 */
 	static String key(ServiceInstance instance) {
-		return instance.getHost() + ':' + instance.getPort();
+		return InstanceKeys.of(instance);
 	}
 
 }

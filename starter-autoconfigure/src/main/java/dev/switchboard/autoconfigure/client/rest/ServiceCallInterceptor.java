@@ -70,13 +70,13 @@ final class ServiceCallInterceptor implements ClientHttpRequestInterceptor {
 
 	private final SwitchboardObservations observations;
 
-	private final boolean secure;
+	private final InstanceUris uris;
 
 	ServiceCallInterceptor(ServiceClientRuntime client, ServiceDiscovery discovery, Duration connectTimeout,
 			Duration readTimeout, SwitchboardObservations observations, boolean secure) {
 		this.client = client;
 		this.observations = observations;
-		this.secure = secure;
+		this.uris = new InstanceUris(secure);
 		this.serviceId = client.getSettings().serviceId();
 		this.discovery = discovery;
 		this.connectTimeout = connectTimeout;
@@ -194,7 +194,7 @@ final class ServiceCallInterceptor implements ClientHttpRequestInterceptor {
 
 		@Override
 		public Attempt<ClientHttpResponse> send(ServiceInstance instance, int number, int maxAttempts) {
-			URI target = InstanceUris.resolve(this.request.getURI(), instance, ServiceCallInterceptor.this.secure);
+			URI target = ServiceCallInterceptor.this.uris.resolve(this.request.getURI(), instance);
 			Observation observation = (this.call != null) ? observeAttempt(this.policy, instance, number, this.call)
 					: null;
 			Duration previousTimeout = AttemptTimeout.set(this.policy.readTimeout());
