@@ -1,5 +1,6 @@
 package dev.switchboard.autoconfigure.channel.outbox;
 
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,6 +25,7 @@ import dev.switchboard.autoconfigure.channel.EnableChannelClients;
 import dev.switchboard.autoconfigure.channel.MessageOutbox;
 import dev.switchboard.core.annotation.ChannelClient;
 import dev.switchboard.core.annotation.ChannelListener;
+import dev.switchboard.core.annotation.MessageHeader;
 import dev.switchboard.core.annotation.MessageKey;
 import dev.switchboard.core.annotation.Publish;
 import dev.switchboard.core.channel.ChannelBinder;
@@ -134,6 +136,31 @@ abstract class AbstractOutboxTests {
 					.hasLowCardinalityKeyValue("outcome", "SUCCESS")
 					.hasBeenStopped();
 			});
+	}
+
+	@Test
+	void headerTypesSurviveTheTable() {
+		contextRunner().run((context) -> {
+			clean(context);
+			OrderListener listener = context.getBean(OrderListener.class);
+			byte[] bytes = { 0, (byte) 0xff };
+			context.getBean(TransactionTemplate.class)
+				.executeWithoutResult((status) -> context.getBean(OrderEvents.class)
+					.placedWithHeaders("typed", new OrderPlaced("typed", 1), 5, 5_000_000_000L, true,
+							new BigDecimal("12.50"), bytes));
+			await().atMost(WAIT).untilAsserted(() -> assertThat(listener.received).hasSize(1));
+			MessageContext received = listener.received.get(0);
+			assertThat(received.getHeaderValue("priority")).isEqualTo(5);
+			assertThat(received.getHeaderValue("big")).isEqualTo(5_000_000_000L);
+			assertThat(received.getHeaderValue("flag")).isEqualTo(Boolean.TRUE);
+			assertThat(received.getHeaderValue("price")).isEqualTo(new BigDecimal("12.50"));
+			assertThat(received.getHeaderValue("bytes")).isEqualTo(bytes);
+			assertThat(received.getHeaderValue(Message.CONTENT_TYPE_HEADER)).isEqualTo("application/json");
+			String stored = new JdbcTemplate(context.getBean(DataSource.class))
+				.queryForObject("SELECT headers FROM " + JdbcOutboxRepository.TABLE, String.class);
+			assertThat(stored).contains("\"priority\":5", "\"flag\":true",
+					"\"big\":{\"type\":\"Long\",\"value\":\"5000000000\"}");
+		});
 	}
 
 	@Test
@@ -311,6 +338,11 @@ abstract class AbstractOutboxTests {
 
 		@Publish("orders")
 		void placed(@MessageKey String orderId, OrderPlaced event);
+
+		@Publish("orders")
+		void placedWithHeaders(@MessageKey String orderId, OrderPlaced event, @MessageHeader("priority") int priority,
+				@MessageHeader("big") long big, @MessageHeader("flag") boolean flag,
+				@MessageHeader("price") BigDecimal price, @MessageHeader("bytes") byte[] bytes);
 
 	}
 
