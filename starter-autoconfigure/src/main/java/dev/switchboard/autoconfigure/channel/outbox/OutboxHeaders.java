@@ -46,7 +46,7 @@ final class OutboxHeaders {
 		}
 		String text = (value instanceof byte[] bytes) ? Base64.getEncoder().encodeToString(bytes)
 				: (value instanceof BigDecimal decimal) ? decimal.toString() : value.toString();
-		return Map.of(TYPE, value.getClass().getSimpleName(), VALUE, text);
+		return new Typed(value.getClass().getSimpleName(), text);
 	}
 
 	private static Object read(String name, Object value) {
@@ -66,6 +66,10 @@ final class OutboxHeaders {
 			default -> throw new IllegalStateException("Outbox header '" + name + "' has the unknown type '" + type
 					+ "'");
 		};
+	}
+
+	/** A value JSON cannot type by itself; a record so that the column lists type before value. */
+	private record Typed(String type, String value) {
 	}
 
 }
