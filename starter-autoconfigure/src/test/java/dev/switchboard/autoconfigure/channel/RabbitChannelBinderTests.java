@@ -244,6 +244,10 @@ class RabbitChannelBinderTests extends AbstractChannelBinderTests {
 			foreignHeaders.put("label", "acme");
 			foreignHeaders.put("price", new BigDecimal("12.50"));
 			foreignHeaders.put("bytes", "raw".getBytes(StandardCharsets.UTF_8));
+			foreignHeaders.put("short", (short) 7);
+			foreignHeaders.put("byte", (byte) -1);
+			foreignHeaders.put("float", 1.5f);
+			foreignHeaders.put("double", 0.25d);
 			foreignHeaders.put("long-text", "x".repeat(2000));
 			foreignHeaders.put("at", new Date(1_700_000_000_000L));
 			foreignHeaders.put("nested", Map.of("a", 1));
@@ -260,6 +264,10 @@ class RabbitChannelBinderTests extends AbstractChannelBinderTests {
 			assertThat(delivered.label()).isEqualTo("acme");
 			MessageContext context = delivered.context();
 			assertHeaderValues(context);
+			assertThat(context.getHeaderValue("short")).isEqualTo((short) 7);
+			assertThat(context.getHeaderValue("byte")).isEqualTo((byte) -1);
+			assertThat(context.getHeaderValue("float")).isEqualTo(1.5f);
+			assertThat(context.getHeaderValue("double")).isEqualTo(0.25d);
 			// Above Spring AMQP's long-string limit (1024 bytes) a LongString arrives: still a String here.
 			assertThat(context.getHeaderValue("long-text")).isEqualTo("x".repeat(2000));
 			assertThat(context.getHeaderValue("at")).isEqualTo("2023-11-14T22:13:20Z");
