@@ -61,20 +61,40 @@ public final class PublishedMessage {
 	}
 
 	/**
-	 * The headers, including {@link Message#CONTENT_TYPE_HEADER}.
+	 * The headers in their text form, including {@link Message#CONTENT_TYPE_HEADER}.
 	 * @return an unmodifiable map
+	 * @see Message#getHeaders()
 	 */
 	public Map<String, String> headers() {
 		return this.message.getHeaders();
 	}
 
 	/**
-	 * One header.
+	 * One header in its text form.
 	 * @param name the header name
 	 * @return the value, or {@code null} when absent
 	 */
 	public @Nullable String header(String name) {
 		return this.message.getHeader(name);
+	}
+
+	/**
+	 * The headers with the types they were published with.
+	 * @return an unmodifiable map
+	 * @see Message#getHeaderValues()
+	 */
+	public Map<String, Object> headerValues() {
+		return this.message.getHeaderValues();
+	}
+
+	/**
+	 * One header with the type it was published with.
+	 * @param name the header name
+	 * @return the value, or {@code null} when absent
+	 * @see Message#getHeaderValue(String)
+	 */
+	public @Nullable Object headerValue(String name) {
+		return this.message.getHeaderValue(name);
 	}
 
 	/**

@@ -125,10 +125,11 @@ public final class TestChannels {
 	 * @param channel the channel name
 	 * @param payload the payload, written as JSON
 	 * @param key the message key, or {@code null}
-	 * @param headers additional headers
+	 * @param headers additional headers, each value of a type
+	 * {@link Message.Builder#header(String, Object)} takes
 	 * @return the id of the message sent
 	 */
-	public String send(String channel, Object payload, @Nullable String key, Map<String, String> headers) {
+	public String send(String channel, Object payload, @Nullable String key, Map<String, ?> headers) {
 		ChannelSettings settings = this.registry.getSettings(channel);
 		Message message = this.converter.toMessage(payload, key, headers);
 		try {

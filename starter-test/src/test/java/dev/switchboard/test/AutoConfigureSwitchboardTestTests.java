@@ -90,6 +90,9 @@ class AutoConfigureSwitchboardTestTests {
 		assertThat(message.key()).isEqualTo("order-2");
 		assertThat(message.header("tenant")).isEqualTo("acme");
 		assertThat(message.header(Message.TYPE_HEADER)).isEqualTo("order-placed");
+		// Recorded with the type it was published with.
+		assertThat(message.headerValue("lines")).isEqualTo(1);
+		assertThat(message.headerValues()).containsEntry("tenant", "acme").containsEntry("lines", 1);
 		assertThat(message.payload(OrderPlaced.class)).isEqualTo(new OrderPlaced("order-2", "sku-2", 3));
 		assertThat(this.channels.payloads("orders", OrderPlaced.class)).extracting(OrderPlaced::sku)
 			.containsExactly("sku-2");

@@ -51,10 +51,11 @@ public class ChannelMessageConverter {
 	 * its logical type as {@link Message#TYPE_HEADER} when its class is annotated with {@link MessageType}.
 	 * @param payload the payload
 	 * @param key the key, or {@code null}
-	 * @param headers additional headers
+	 * @param headers additional headers, each value of a type {@link Message.Builder#header(String, Object)}
+	 * takes
 	 * @return the message
 	 */
-	public Message toMessage(Object payload, @Nullable String key, Map<String, String> headers) {
+	public Message toMessage(Object payload, @Nullable String key, Map<String, ?> headers) {
 		byte[] json = this.jsonMapper.writeValueAsBytes(payload);
 		Message.Builder message = Message.builder(json)
 			.key(key)

@@ -78,7 +78,8 @@ public class ChannelPublisher {
 	 * @param channel the channel
 	 * @param payload the payload
 	 * @param key the key, or {@code null}
-	 * @param headers additional headers
+	 * @param headers additional headers, each value of a type {@link Message.Builder#header(String, Object)}
+	 * takes; they keep their types where the binder can carry them
 	 * @return a future completed when the binder acknowledged the message, or by the channel's
 	 * {@code request-timeout} at the latest: exceptionally with a
 	 * {@link dev.switchboard.core.channel.MessageNotPublishedException} (never published) or a
@@ -86,7 +87,7 @@ public class ChannelPublisher {
 	 * on a channel with {@code outbox.enabled}, completed when the message is stored in the caller's transaction
 	 */
 	public CompletableFuture<Void> publish(String channel, Object payload, @Nullable String key,
-			Map<String, String> headers) {
+			Map<String, ?> headers) {
 		ChannelSettings settings = this.registry.getSettings(channel);
 		ChannelBinder binder = this.registry.getBinder(settings);
 		Message message = this.converter.toMessage(payload, key, withPropagated(headers));
@@ -110,7 +111,7 @@ public class ChannelPublisher {
 	 * {@link dev.switchboard.core.channel.ReplyTimeoutException} after the channel's request-timeout
 	 */
 	public CompletableFuture<@Nullable Object> request(String channel, Object payload, @Nullable String key,
-			Map<String, String> headers, Type replyType) {
+			Map<String, ?> headers, Type replyType) {
 		ChannelSettings settings = this.registry.getSettings(channel);
 		ChannelBinder binder = this.registry.getBinder(settings);
 		Message request = this.converter.toMessage(payload, key, withPropagated(headers));
@@ -119,13 +120,13 @@ public class ChannelPublisher {
 			.thenApply((reply) -> this.converter.fromMessage(reply, replyType));
 	}
 
-	private Map<String, String> withPropagated(Map<String, String> headers) {
+	private Map<String, ?> withPropagated(Map<String, ?> headers) {
 		Map<String, String> propagated = this.propagatedHeaders.current();
 		if (propagated.isEmpty()) {
 			return headers;
 		}
 		// Headers the caller passes win over propagated ones.
-		Map<String, String> all = new LinkedHashMap<>(propagated);
+		Map<String, Object> all = new LinkedHashMap<>(propagated);
 		all.putAll(headers);
 		return all;
 	}

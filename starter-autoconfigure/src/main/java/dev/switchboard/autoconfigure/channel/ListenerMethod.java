@@ -16,6 +16,7 @@ import dev.switchboard.core.annotation.MessageKey;
 import dev.switchboard.core.channel.Message;
 import dev.switchboard.core.channel.MessageContext;
 import dev.switchboard.core.channel.MessageHandler;
+import dev.switchboard.core.channel.UnreadableMessageException;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -91,15 +92,21 @@ final class ListenerMethod implements MessageHandler {
 					throw invalid(description, parameter(i, parameter) + " is annotated with both @MessageKey and"
 							+ " @MessageHeader");
 				}
-				if (!parameter.getType().isAssignableFrom(String.class)) {
-					throw invalid(description, parameter(i, parameter) + " must be a String to receive the message "
-							+ ((key != null) ? "key" : "header"));
+				if (key != null && !parameter.getType().isAssignableFrom(String.class)) {
+					throw invalid(description, parameter(i, parameter) + " must be a String to receive the message"
+							+ " key");
 				}
 				if (header != null && header.value().isBlank()) {
 					throw invalid(description, parameter(i, parameter) + " names no header in @MessageHeader");
 				}
+				if (header != null && parameter.getType() != Object.class
+						&& !Message.isHeaderType(parameter.getType())) {
+					throw invalid(description, parameter(i, parameter) + " cannot receive header '" + header.value()
+							+ "'; a @MessageHeader parameter is Object, String, Boolean, Integer, Long, Short, Byte,"
+							+ " Double, Float, BigDecimal, byte[] or a primitive of one");
+				}
 				arguments[i] = (key != null) ? (message, context) -> message.getKey()
-						: (message, context) -> message.getHeader(header.value());
+						: headerArgument(description, i, parameter, header.value());
 			}
 			else if (parameter.getType() == MessageContext.class) {
 				arguments[i] = (message, context) -> context;
@@ -112,7 +119,7 @@ final class ListenerMethod implements MessageHandler {
 				if (payloadIndex >= 0) {
 					throw invalid(description, parameter(i, parameter) + " is a second payload (parameter #"
 							+ (payloadIndex + 1) + " is the first); besides one payload a listener takes only a"
-							+ " MessageContext, a Message, a @MessageKey String and @MessageHeader String parameters");
+							+ " MessageContext, a Message, a @MessageKey String and @MessageHeader parameters");
 				}
 				payloadIndex = i;
 				Type payloadType = genericTypes[i];
@@ -178,6 +185,28 @@ final class ListenerMethod implements MessageHandler {
 			throw ex;
 		}
 		return (this.replies && result != null) ? this.converter.toMessage(result, null, Map.of()) : null;
+	}
+
+	private static Argument headerArgument(String description, int index, Parameter parameter, String name) {
+		Class<?> type = parameter.getType();
+		return (message, context) -> {
+			Object value;
+			try {
+				value = message.getHeader(name, type);
+			}
+			catch (IllegalArgumentException ex) {
+				// The same header fails every attempt alike: unreadable, so no retries.
+				throw new UnreadableMessageException("Cannot read " + parameter(index, parameter) + " of "
+						+ description + ": " + ex.getMessage(), ex);
+			}
+			if (value == null && type.isPrimitive()) {
+				throw new UnreadableMessageException("Cannot read " + parameter(index, parameter) + " of "
+						+ description + ": message " + message.getId() + " has no header '" + name + "'; declare"
+						+ " the parameter " + type.getSimpleName() + "'s wrapper type to receive null",
+						new IllegalArgumentException("missing header '" + name + "'"));
+			}
+			return value;
+		};
 	}
 
 	private static String parameter(int index, Parameter parameter) {

@@ -19,6 +19,7 @@ import dev.switchboard.core.annotation.MessageHeader;
 import dev.switchboard.core.annotation.MessageKey;
 import dev.switchboard.core.annotation.Publish;
 import dev.switchboard.core.channel.ChannelPublishException;
+import dev.switchboard.core.channel.Message;
 import dev.switchboard.core.channel.MessageNotPublishedException;
 import dev.switchboard.core.channel.PublishOutcomeUnknownException;
 import dev.switchboard.core.channel.ReplyTimeoutException;
@@ -145,10 +146,12 @@ final class PublishMethod {
 			throw new IllegalArgumentException("The payload of " + this.description + " must not be null");
 		}
 		String key = (this.keyIndex >= 0 && args[this.keyIndex] != null) ? args[this.keyIndex].toString() : null;
-		Map<String, String> headers = new LinkedHashMap<>();
+		Map<String, Object> headers = new LinkedHashMap<>();
 		this.headerIndexes.forEach((name, index) -> {
-			if (args[index] != null) {
-				headers.put(name, args[index].toString());
+			Object value = args[index];
+			if (value != null) {
+				// Header value types travel typed where the binder can; anything else as its text, as before.
+				headers.put(name, Message.isHeaderType(value.getClass()) ? value : value.toString());
 			}
 		});
 		String channel = this.settings.channel();

@@ -1,5 +1,7 @@
 package dev.switchboard.autoconfigure.channel;
 
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -65,7 +67,7 @@ abstract class AbstractChannelBinderTests {
 	static final Duration WAIT = Duration.ofSeconds(30);
 
 	static final List<String> CHANNELS = List.of("orders", "ordered", "shipments", "shipments-dlq", "flaky",
-			"quotes", "unanswered");
+			"quotes", "unanswered", "typed");
 
 	/** Unique to this run: destinations, and so topics, exchanges and queues, never collide with earlier runs. */
 	protected final String suffix = UUID.randomUUID().toString().substring(0, 8);
@@ -154,6 +156,38 @@ abstract class AbstractChannelBinderTests {
 		assertThat(context.getDestination().name()).isEqualTo(destination("orders"));
 		assertThat(context.getGroup()).isEqualTo("it-" + this.suffix);
 		assertThat(context.getDeliveryAttempt()).isEqualTo(1);
+	}
+
+	@Test
+	void typedHeadersReachListenerParametersOfTheirTypes() throws Exception {
+		byte[] bytes = "raw".getBytes(StandardCharsets.UTF_8);
+		events().typed(new Order("typed-1"), 5, 5_000_000_000L, true, "acme", new BigDecimal("12.50"), bytes)
+			.get(10, TimeUnit.SECONDS);
+		TypedHeaders received = listeners().typed.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+		assertThat(received).isNotNull();
+		assertThat(received.priority()).isEqualTo(5);
+		assertThat(received.big()).isEqualTo(5_000_000_000L);
+		assertThat(received.flag()).isTrue();
+		assertThat(received.label()).isEqualTo("acme");
+		assertThat(received.price()).isEqualByComparingTo("12.50");
+		assertThat(received.bytes()).isEqualTo(bytes);
+		assertThat(received.context().getHeader("priority")).isEqualTo("5");
+		assertThat(received.context().getHeader("flag")).isEqualTo("true");
+		assertHeaderValues(received.context());
+	}
+
+	/**
+	 * Checks the typed header values of {@link #typedHeadersReachListenerParametersOfTheirTypes()}: a binder
+	 * whose broker carries types delivers them as published, which this default checks.
+	 * @param context the delivery
+	 */
+	protected void assertHeaderValues(MessageContext context) {
+		assertThat(context.getHeaderValue("priority")).isEqualTo(5);
+		assertThat(context.getHeaderValue("big")).isEqualTo(5_000_000_000L);
+		assertThat(context.getHeaderValue("flag")).isEqualTo(Boolean.TRUE);
+		assertThat(context.getHeaderValue("label")).isEqualTo("acme");
+		assertThat(context.getHeaderValue("price")).isEqualTo(new BigDecimal("12.50"));
+		assertThat(context.getHeaderValue("bytes")).isInstanceOf(byte[].class);
 	}
 
 	@Test
@@ -302,6 +336,10 @@ abstract class AbstractChannelBinderTests {
 	record Step(String key, int sequence) {
 	}
 
+	record TypedHeaders(int priority, Long big, boolean flag, Object label, BigDecimal price, byte[] bytes,
+			MessageContext context) {
+	}
+
 	record QuoteRequest(String sku, int quantity) {
 	}
 
@@ -313,6 +351,12 @@ abstract class AbstractChannelBinderTests {
 
 		@Publish("orders")
 		CompletableFuture<Void> placed(@MessageKey String key, Order order, @MessageHeader("tenant") String tenant);
+
+		@Publish("typed")
+		CompletableFuture<Void> typed(Order order, @MessageHeader("priority") int priority,
+				@MessageHeader("big") long big, @MessageHeader("flag") boolean flag,
+				@MessageHeader("label") String label, @MessageHeader("price") BigDecimal price,
+				@MessageHeader("bytes") byte[] bytes);
 
 		@Publish("ordered")
 		CompletableFuture<Void> step(@MessageKey String key, Step step);
@@ -337,6 +381,8 @@ abstract class AbstractChannelBinderTests {
 	static class Listeners {
 
 		final BlockingQueue<MessageContext> orders = new LinkedBlockingQueue<>();
+
+		final BlockingQueue<TypedHeaders> typed = new LinkedBlockingQueue<>();
 
 		final Map<String, List<Integer>> sequences = new ConcurrentHashMap<>();
 
@@ -368,6 +414,14 @@ abstract class AbstractChannelBinderTests {
 		@ChannelListener("orders")
 		void order(Order order, MessageContext context) {
 			this.orders.add(context);
+		}
+
+		@ChannelListener("typed")
+		void typed(Order order, @MessageHeader("priority") int priority, @MessageHeader("big") Long big,
+				@MessageHeader("flag") boolean flag, @MessageHeader("label") Object label,
+				@MessageHeader("price") BigDecimal price, @MessageHeader("bytes") byte[] bytes,
+				MessageContext context) {
+			this.typed.add(new TypedHeaders(priority, big, flag, label, price, bytes, context));
 		}
 
 		@ChannelListener("ordered")

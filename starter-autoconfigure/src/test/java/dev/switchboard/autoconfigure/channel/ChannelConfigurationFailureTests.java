@@ -1,8 +1,11 @@
 package dev.switchboard.autoconfigure.channel;
 
+import java.time.Instant;
+
 import dev.switchboard.autoconfigure.diagnostics.InvalidSwitchboardPropertyException;
 import dev.switchboard.core.annotation.ChannelClient;
 import dev.switchboard.core.annotation.ChannelListener;
+import dev.switchboard.core.annotation.MessageHeader;
 import dev.switchboard.core.annotation.MessageKey;
 import dev.switchboard.core.annotation.Publish;
 import dev.switchboard.core.channel.MessageContext;
@@ -205,6 +208,17 @@ class ChannelConfigurationFailureTests {
 	}
 
 	@Test
+	void listenerWithHeaderOfUnsupportedTypeFailsNamingTheParameterAndTheAllowedTypes() {
+		this.contextRunner.withBean(InstantHeaderListener.class)
+			.run((context) -> assertThat(context).getFailure()
+				.hasMessageContaining(InstantHeaderListener.class.getName() + ".on(String, Instant)")
+				.hasMessageContaining("parameter #2 (Instant")
+				.hasMessageContaining("cannot receive header 'at'")
+				.hasMessageContaining("Object, String, Boolean, Integer, Long, Short, Byte, Double, Float, BigDecimal,"
+						+ " byte[] or a primitive of one"));
+	}
+
+	@Test
 	void listenerOnMisconfiguredChannelFailsNamingTheProperty() {
 		this.contextRunner.withBean(IntegerKeyListener.class)
 			.withClassLoader(new FilteredClassLoader("org.springframework.kafka"))
@@ -237,6 +251,14 @@ class ChannelConfigurationFailureTests {
 
 		@ChannelListener("orders")
 		void on(String first, MessageContext context, Integer second) {
+		}
+
+	}
+
+	static class InstantHeaderListener {
+
+		@ChannelListener("orders")
+		void on(String payload, @MessageHeader("at") Instant at) {
 		}
 
 	}

@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 
 import dev.switchboard.autoconfigure.channel.kafka.KafkaChannelBinder;
 import dev.switchboard.core.channel.Message;
+import dev.switchboard.core.channel.MessageContext;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -95,6 +96,19 @@ class KafkaChannelBinderTests extends AbstractChannelBinderTests {
 		assertThat(tombstone.isTombstone()).isTrue();
 		assertThat(tombstone.getKey()).isEqualTo("deleted-key");
 		assertThat(tombstone.getPayloadLength()).isZero();
+	}
+
+	@Override
+	protected void assertHeaderValues(MessageContext context) {
+		// Kafka headers are bytes: each value travels as its text and converts on reading.
+		assertThat(context.getHeaderValue("priority")).isEqualTo("5");
+		assertThat(context.getHeaderValue("big")).isEqualTo("5000000000");
+		assertThat(context.getHeaderValue("flag")).isEqualTo("true");
+		assertThat(context.getHeaderValue("price")).isEqualTo("12.50");
+		assertThat(context.getHeaderValue("bytes")).isEqualTo("raw");
+		assertThat(context.getHeader("priority", Integer.class)).isEqualTo(5);
+		assertThat(context.getHeader("big", Long.class)).isEqualTo(5_000_000_000L);
+		assertThat(context.getHeader("flag", Boolean.class)).isTrue();
 	}
 
 	@Override

@@ -3,9 +3,11 @@ package dev.switchboard.autoconfigure.channel;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +21,7 @@ import java.util.stream.IntStream;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.GetResponse;
+import com.rabbitmq.client.LongString;
 import com.rabbitmq.client.ShutdownSignalException;
 
 import dev.switchboard.autoconfigure.channel.rabbit.RabbitChannelBinder;
@@ -207,6 +210,68 @@ class RabbitChannelBinderTests extends AbstractChannelBinderTests {
 			assertThat(context.getMessage().getId()).isEqualTo("foreign-1");
 			assertThat(context.getKey()).isEqualTo("k-2");
 			assertThat(context.getHeader(Message.CONTENT_TYPE_HEADER)).isEqualTo("application/json");
+		}
+	}
+
+	@Test
+	void headerTypesCrossBetweenSwitchboardAndPlainRabbitMqClients() throws Exception {
+		com.rabbitmq.client.ConnectionFactory factory = new com.rabbitmq.client.ConnectionFactory();
+		factory.setHost("127.0.0.1");
+		try (com.rabbitmq.client.Connection connection = factory.newConnection("foreign-client");
+				com.rabbitmq.client.Channel channel = connection.createChannel()) {
+			String exchange = destination("typed");
+			String queue = exchange + ".foreign";
+			channel.queueDeclare(queue, false, false, true, null);
+			channel.queueBind(queue, exchange, "#");
+			// Switchboard to a plain client: AMQP table values of the published types.
+			byte[] bytes = "raw".getBytes(StandardCharsets.UTF_8);
+			events().typed(new Order("typed-to-foreign"), 7, 7_000_000_000L, true, "acme", new BigDecimal("1.5"),
+					bytes).get(10, TimeUnit.SECONDS);
+			GetResponse received = await().atMost(WAIT).until(() -> channel.basicGet(queue, true), Objects::nonNull);
+			Map<String, Object> headers = received.getProps().getHeaders();
+			assertThat(headers.get("priority")).isEqualTo(7);
+			assertThat(headers.get("big")).isEqualTo(7_000_000_000L);
+			assertThat(headers.get("flag")).isEqualTo(Boolean.TRUE);
+			assertThat(headers.get("label")).isInstanceOf(LongString.class).hasToString("acme");
+			assertThat(headers.get("price")).isEqualTo(new BigDecimal("1.5"));
+			assertThat(headers.get("bytes")).isEqualTo(bytes);
+			// A plain client to Switchboard: its typed values reach the listener typed.
+			listeners().typed.clear();
+			Map<String, Object> foreignHeaders = new LinkedHashMap<>();
+			foreignHeaders.put("priority", 5);
+			foreignHeaders.put("big", 5_000_000_000L);
+			foreignHeaders.put("flag", true);
+			foreignHeaders.put("label", "acme");
+			foreignHeaders.put("price", new BigDecimal("12.50"));
+			foreignHeaders.put("bytes", "raw".getBytes(StandardCharsets.UTF_8));
+			foreignHeaders.put("short", (short) 7);
+			foreignHeaders.put("byte", (byte) -1);
+			foreignHeaders.put("float", 1.5f);
+			foreignHeaders.put("double", 0.25d);
+			foreignHeaders.put("long-text", "x".repeat(2000));
+			foreignHeaders.put("at", new Date(1_700_000_000_000L));
+			foreignHeaders.put("nested", Map.of("a", 1));
+			AMQP.BasicProperties properties = new AMQP.BasicProperties.Builder().contentType("application/json")
+				.headers(foreignHeaders)
+				.build();
+			channel.basicPublish(exchange, "k-3", properties,
+					"{\"id\":\"typed-from-foreign\"}".getBytes(StandardCharsets.UTF_8));
+			TypedHeaders delivered = listeners().typed.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+			assertThat(delivered).isNotNull();
+			assertThat(delivered.priority()).isEqualTo(5);
+			assertThat(delivered.big()).isEqualTo(5_000_000_000L);
+			assertThat(delivered.flag()).isTrue();
+			assertThat(delivered.label()).isEqualTo("acme");
+			MessageContext context = delivered.context();
+			assertHeaderValues(context);
+			assertThat(context.getHeaderValue("short")).isEqualTo((short) 7);
+			assertThat(context.getHeaderValue("byte")).isEqualTo((byte) -1);
+			assertThat(context.getHeaderValue("float")).isEqualTo(1.5f);
+			assertThat(context.getHeaderValue("double")).isEqualTo(0.25d);
+			// Above Spring AMQP's long-string limit (1024 bytes) a LongString arrives: still a String here.
+			assertThat(context.getHeaderValue("long-text")).isEqualTo("x".repeat(2000));
+			assertThat(context.getHeaderValue("at")).isEqualTo("2023-11-14T22:13:20Z");
+			assertThat(context.getHeaderValue("nested")).isEqualTo("{a=1}");
 		}
 	}
 

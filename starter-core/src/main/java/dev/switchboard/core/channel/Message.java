@@ -10,8 +10,15 @@ import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One message as binders carry it: an id, an optional key, string headers and an opaque payload. Immutable:
- * the payload is copied in and out, the headers are an unmodifiable copy.
+ * One message as binders carry it: an id, an optional key, headers and an opaque payload. Immutable: the
+ * payload is copied in and out, the headers are an unmodifiable copy.
+ * <p>
+ * A header value is a {@code String}, {@code Boolean}, {@code Integer}, {@code Long}, {@code Short},
+ * {@code Byte}, {@code Double}, {@code Float}, {@code BigDecimal} or {@code byte[]}. Dates and instants are
+ * not header values: send them as ISO-8601 text or epoch milliseconds, which every broker carries alike. A
+ * binder carries the type where its broker can (RabbitMQ's typed header tables, the in-memory binder, the
+ * outbox table) and the {@linkplain #getHeaders() text form} where it cannot (Kafka's byte headers), so a
+ * consumer that wants a type asks for it with {@link #getHeader(String, Class)}, which parses text.
  * <p>
  * The id travels with the message (a header for Kafka, the message-id property for RabbitMQ) so that consumers
  * can drop duplicates; the key orders messages (Kafka record key, RabbitMQ consistent-hash routing).
@@ -50,7 +57,9 @@ public final class Message {
 
 	private final @Nullable String key;
 
-	private final Map<String, String> headers;
+	private final Map<String, Object> headers;
+
+	private final Map<String, String> textHeaders;
 
 	private final byte[] payload;
 
@@ -60,6 +69,7 @@ public final class Message {
 		this.id = (builder.id != null) ? builder.id : UUID.randomUUID().toString();
 		this.key = builder.key;
 		this.headers = Collections.unmodifiableMap(new LinkedHashMap<>(builder.headers));
+		this.textHeaders = textOf(this.headers);
 		this.payload = builder.payload.clone();
 		this.tombstone = builder.tombstone;
 	}
@@ -112,20 +122,58 @@ public final class Message {
 	}
 
 	/**
-	 * The headers, including {@link #CONTENT_TYPE_HEADER} and, when present, {@link #TYPE_HEADER}.
+	 * The headers in their text form, including {@link #CONTENT_TYPE_HEADER} and, when present,
+	 * {@link #TYPE_HEADER}: strings as they are, booleans and numbers as {@code toString()} ({@code BigDecimal}
+	 * in plain notation), bytes decoded as UTF-8. {@link #getHeaderValues()} has the typed values.
 	 * @return an unmodifiable map in insertion order
 	 */
 	public Map<String, String> getHeaders() {
+		return this.textHeaders;
+	}
+
+	/**
+	 * The headers with their values as typed as the binder could carry them (see the class description).
+	 * {@code byte[]} values are the message's own: do not modify them.
+	 * @return an unmodifiable map in insertion order
+	 */
+	public Map<String, Object> getHeaderValues() {
 		return this.headers;
 	}
 
 	/**
-	 * One header.
+	 * One header in its {@linkplain #getHeaders() text form}.
 	 * @param name the header name
-	 * @return its value, or {@code null} when absent
+	 * @return its text, or {@code null} when absent
 	 */
 	public @Nullable String getHeader(String name) {
-		return this.headers.get(name);
+		return this.textHeaders.get(name);
+	}
+
+	/**
+	 * One header's value as typed as the binder could carry it.
+	 * @param name the header name
+	 * @return its value ({@code byte[]} copied), or {@code null} when absent
+	 */
+	public @Nullable Object getHeaderValue(String name) {
+		Object value = this.headers.get(name);
+		return (value instanceof byte[] bytes) ? bytes.clone() : value;
+	}
+
+	/**
+	 * One header converted to a type: {@code Object} or the value's own type as it is, {@code String} as its
+	 * {@linkplain #getHeaders() text form}; numbers widen as Java widens them and narrow only when the value
+	 * fits exactly; text is parsed into numbers, booleans ({@code true} or {@code false}, ignoring case) and
+	 * UTF-8 bytes. A header that crossed a broker as text (Kafka) therefore reads as the type it was sent with.
+	 * @param name the header name
+	 * @param type a header value type, its primitive, or {@code Object}
+	 * @param <T> the type
+	 * @return the converted value, or {@code null} when absent
+	 * @throws IllegalArgumentException when the value cannot be converted without loss or the type is no header
+	 * value type, naming the header, its value and the type
+	 */
+	public <T> @Nullable T getHeader(String name, Class<T> type) {
+		Object value = this.headers.get(name);
+		return (value != null) ? HeaderValues.convert(name, value, type) : null;
 	}
 
 	/**
@@ -133,7 +181,7 @@ public final class Message {
 	 * @return the type or {@code null}
 	 */
 	public @Nullable String getType() {
-		return this.headers.get(TYPE_HEADER);
+		return this.textHeaders.get(TYPE_HEADER);
 	}
 
 	/**
@@ -161,6 +209,21 @@ public final class Message {
 		return this.tombstone;
 	}
 
+	/**
+	 * Whether values of a type can be headers: the header value types and their primitives.
+	 * @param type the type
+	 * @return {@code true} when it is one of them
+	 */
+	public static boolean isHeaderType(Class<?> type) {
+		return HeaderValues.isSupported(type);
+	}
+
+	private static Map<String, String> textOf(Map<String, Object> headers) {
+		Map<String, String> text = new LinkedHashMap<>();
+		headers.forEach((name, value) -> text.put(name, HeaderValues.text(value)));
+		return Collections.unmodifiableMap(text);
+	}
+
 	@Override
 	public String toString() {
 		return "Message[id=" + this.id + ", key=" + this.key + ", headers=" + this.headers + ", payload="
@@ -178,7 +241,7 @@ public final class Message {
 
 		private @Nullable String key;
 
-		private final Map<String, String> headers = new LinkedHashMap<>();
+		private final Map<String, Object> headers = new LinkedHashMap<>();
 
 		private boolean tombstone;
 
@@ -212,23 +275,26 @@ public final class Message {
 		/**
 		 * Sets one header, replacing an earlier value.
 		 * @param name the header name
-		 * @param value the value
+		 * @param value the value: a {@code String}, {@code Boolean}, {@code Integer}, {@code Long},
+		 * {@code Short}, {@code Byte}, {@code Double}, {@code Float}, {@code BigDecimal} or {@code byte[]}
+		 * (copied)
 		 * @return this builder
+		 * @throws IllegalArgumentException when the value is {@code null} or of another type
 		 */
-		public Builder header(String name, String value) {
+		public Builder header(String name, Object value) {
 			if (name.isEmpty()) {
 				throw new IllegalArgumentException("header name must not be empty");
 			}
-			this.headers.put(name, Objects.requireNonNull(value, () -> "value of header '" + name + "'"));
+			this.headers.put(name, HeaderValues.checked(name, value));
 			return this;
 		}
 
 		/**
 		 * Sets several headers, replacing earlier values.
-		 * @param headers the headers
+		 * @param headers the headers, each value of a type {@link #header(String, Object)} takes
 		 * @return this builder
 		 */
-		public Builder headers(Map<String, String> headers) {
+		public Builder headers(Map<String, ?> headers) {
 			headers.forEach(this::header);
 			return this;
 		}

@@ -78,20 +78,54 @@ public final class MessageContext {
 	}
 
 	/**
-	 * The message headers.
+	 * The message headers in their text form.
 	 * @return an unmodifiable map
+	 * @see Message#getHeaders()
 	 */
 	public Map<String, String> getHeaders() {
 		return this.message.getHeaders();
 	}
 
 	/**
-	 * One header.
+	 * The message headers, typed as the binder could carry them.
+	 * @return an unmodifiable map
+	 * @see Message#getHeaderValues()
+	 */
+	public Map<String, Object> getHeaderValues() {
+		return this.message.getHeaderValues();
+	}
+
+	/**
+	 * One header in its text form.
 	 * @param name the header name
 	 * @return the value or {@code null}
+	 * @see Message#getHeader(String)
 	 */
 	public @Nullable String getHeader(String name) {
 		return this.message.getHeader(name);
+	}
+
+	/**
+	 * One header's value, typed as the binder could carry it.
+	 * @param name the header name
+	 * @return the value or {@code null}
+	 * @see Message#getHeaderValue(String)
+	 */
+	public @Nullable Object getHeaderValue(String name) {
+		return this.message.getHeaderValue(name);
+	}
+
+	/**
+	 * One header converted to a type.
+	 * @param name the header name
+	 * @param type a header value type, its primitive, or {@code Object}
+	 * @param <T> the type
+	 * @return the converted value, or {@code null} when absent
+	 * @throws IllegalArgumentException when the value cannot be converted without loss
+	 * @see Message#getHeader(String, Class)
+	 */
+	public <T> @Nullable T getHeader(String name, Class<T> type) {
+		return this.message.getHeader(name, type);
 	}
 
 	/**

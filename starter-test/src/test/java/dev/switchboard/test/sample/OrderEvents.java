@@ -15,7 +15,8 @@ import dev.switchboard.core.annotation.Publish;
 public interface OrderEvents {
 
 	@Publish("orders")
-	void placed(@MessageKey String orderId, OrderPlaced event, @MessageHeader("tenant") String tenant);
+	void placed(@MessageKey String orderId, OrderPlaced event, @MessageHeader("tenant") String tenant,
+			@MessageHeader("lines") int lines);
 
 	@MessageType("order-placed")
 	record OrderPlaced(String orderId, String sku, int quantity) {

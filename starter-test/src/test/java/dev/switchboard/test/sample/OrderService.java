@@ -34,7 +34,7 @@ public class OrderService {
 		if (this.inventory.item(sku).available() < quantity) {
 			return false;
 		}
-		this.events.placed(orderId, new OrderEvents.OrderPlaced(orderId, sku, quantity), "acme");
+		this.events.placed(orderId, new OrderEvents.OrderPlaced(orderId, sku, quantity), "acme", 1);
 		return true;
 	}
 

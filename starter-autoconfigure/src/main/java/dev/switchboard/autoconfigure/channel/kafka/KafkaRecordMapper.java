@@ -15,6 +15,11 @@ import org.springframework.kafka.support.KafkaHeaders;
 /**
  * Maps Switchboard messages to Kafka records and back: the key is the record key, the id and other headers are
  * UTF-8 record headers.
+ * <p>
+ * Kafka headers are bytes, so header types do not travel: each value is sent as its
+ * {@linkplain Message#getHeaders() text form} ({@code byte[]} as it is) and read back as a string, which
+ * {@link Message#getHeader(String, Class)} parses into the type a consumer asks for. No type headers are added:
+ * Spring Kafka's JSON type header would tie every consumer to Java class names.
  *
  * @author Switchboard
  */
@@ -25,7 +30,8 @@ final class KafkaRecordMapper {
 
 	static ProducerRecord<String, byte[]> toRecord(String topic, @Nullable Integer partition, Message message) {
 		RecordHeaders headers = new RecordHeaders();
-		message.getHeaders().forEach((name, value) -> headers.add(name, utf8(value)));
+		message.getHeaderValues().forEach((name, value) -> headers.add(name,
+				(value instanceof byte[] bytes) ? bytes : utf8(message.getHeaders().get(name))));
 		headers.add(Message.ID_HEADER, utf8(message.getId()));
 		// A tombstone is a record without a value (null), which deletes its key on a compacted topic.
 		byte[] value = message.isTombstone() ? null : message.getPayload();

@@ -13,7 +13,6 @@ import java.util.Map;
 
 import dev.switchboard.core.channel.Message;
 import org.jspecify.annotations.Nullable;
-import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -33,9 +32,6 @@ public class JdbcOutboxRepository {
 
 	/** The table name, as the schema scripts create it. */
 	public static final String TABLE = "switchboard_outbox";
-
-	private static final TypeReference<LinkedHashMap<String, String>> HEADERS = new TypeReference<>() {
-	};
 
 	private static final int MAX_ERROR_LENGTH = 1000;
 
@@ -68,7 +64,7 @@ public class JdbcOutboxRepository {
 		this.jdbc.update("INSERT INTO " + TABLE + " (message_id, channel, destination, message_key, headers, payload,"
 				+ " content_type, created_at, available_at, attempts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0)",
 				message.getId(), channel, destination, message.getKey(),
-				this.json.writeValueAsString(message.getHeaders()), message.getPayload(),
+				OutboxHeaders.write(this.json, message.getHeaderValues()), message.getPayload(),
 				message.getHeader(Message.CONTENT_TYPE_HEADER), created, created);
 	}
 
@@ -157,7 +153,7 @@ public class JdbcOutboxRepository {
 	}
 
 	private OutboxRecord record(ResultSet rs, int row) throws SQLException {
-		Map<String, String> headers = this.json.readValue(rs.getString("headers"), HEADERS);
+		Map<String, Object> headers = OutboxHeaders.read(this.json, rs.getString("headers"));
 		Message.Builder message = Message.builder(rs.getBytes("payload")).id(rs.getString("message_id")).headers(headers);
 		message.key(rs.getString("message_key"));
 		Instant created = instant(rs, "created_at");

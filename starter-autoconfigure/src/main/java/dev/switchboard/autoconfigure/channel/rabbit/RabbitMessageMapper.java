@@ -1,9 +1,12 @@
 package dev.switchboard.autoconfigure.channel.rabbit;
 
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.util.Date;
 import java.util.Map;
 import java.util.UUID;
 
+import com.rabbitmq.client.LongString;
 import dev.switchboard.core.channel.Message;
 import org.jspecify.annotations.Nullable;
 
@@ -15,6 +18,12 @@ import org.springframework.amqp.core.MessageProperties;
  * {@link Message#CONTENT_TYPE_HEADER content type} the AMQP {@code content_type}, the key the routing key (when it
  * fits) and the {@value #KEY_HEADER} header, other headers are AMQP headers. A message another client published
  * without the key header has its routing key as its key.
+ * <p>
+ * Header values keep their types: each Switchboard header type is an AMQP field table type, which Spring AMQP's
+ * {@code DefaultMessagePropertiesConverter} passes through unchanged, except a {@code BigDecimal} that AMQP's
+ * decimal (scale 0 to 255, unscaled value an {@code int}) cannot hold, sent as its text. Read back, AMQP long
+ * strings (the converter hands over those longer than 1024 bytes as they are) are strings, timestamps ISO-8601
+ * text, nested tables and arrays their {@code toString()} text, as they were before headers had types.
  *
  * @author Switchboard
  */
@@ -27,6 +36,9 @@ final class RabbitMessageMapper {
 	static final String ATTEMPT_PROPERTY = "switchboard-delivery-attempt";
 
 	private static final int MAX_ROUTING_KEY_BYTES = 255;
+
+	// An AMQP decimal's scale is one unsigned octet.
+	private static final int MAX_DECIMAL_SCALE = 255;
 
 	private RabbitMessageMapper() {
 	}
@@ -44,9 +56,9 @@ final class RabbitMessageMapper {
 		properties.setDeliveryMode(MessageDeliveryMode.PERSISTENT);
 		String contentType = message.getHeader(Message.CONTENT_TYPE_HEADER);
 		properties.setContentType((contentType != null) ? contentType : MessageProperties.CONTENT_TYPE_BYTES);
-		message.getHeaders().forEach((name, value) -> {
+		message.getHeaderValues().forEach((name, value) -> {
 			if (!name.equals(Message.CONTENT_TYPE_HEADER)) {
-				properties.setHeader(name, value);
+				properties.setHeader(name, amqpValue(value));
 			}
 		});
 		if (message.getKey() != null) {
@@ -87,10 +99,29 @@ final class RabbitMessageMapper {
 				builder.key(value.toString());
 			}
 			else {
-				builder.header(name, value.toString());
+				builder.header(name, headerValue(value));
 			}
 		}
 		return builder.build();
+	}
+
+	private static Object amqpValue(Object value) {
+		if (value instanceof BigDecimal decimal && (decimal.scale() < 0 || decimal.scale() > MAX_DECIMAL_SCALE
+				|| decimal.unscaledValue().bitLength() >= Integer.SIZE)) {
+			// amqp-client would fail the whole publish on a decimal AMQP cannot hold: its text still converts.
+			return decimal.toPlainString();
+		}
+		return value;
+	}
+
+	private static Object headerValue(Object value) {
+		if (value instanceof LongString longString) {
+			return longString.toString();
+		}
+		if (value instanceof Date date) {
+			return date.toInstant().toString();
+		}
+		return Message.isHeaderType(value.getClass()) ? value : value.toString();
 	}
 
 	static int deliveryAttempt(org.springframework.amqp.core.Message amqp) {
