@@ -29,9 +29,6 @@ import org.springframework.amqp.rabbit.connection.Connection;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
-import org.springframework.expression.spel.SpelCompilerMode;
-import org.springframework.expression.spel.SpelParserConfiguration;
-import org.springframework.expression.spel.standard.SpelExpressionParser;
 import org.springframework.util.backoff.ExponentialBackOff;
 
 /**
@@ -102,8 +99,9 @@ public final class RabbitChannelBinder implements ChannelBinder {
 	 * @param containerFactory makes the consumers' containers (prefetch, executor, customizer); the binder then
 	 * sets what its guarantees need: queue, listener, concurrency, acknowledge mode, retries and dead letters
 	 * @param templateConfigurer configures the publishers' template (for example with Spring Boot's
-	 * {@code spring.rabbitmq.template.*} and the application's template customizers); the binder then sets what
-	 * its guarantees need: mandatory, a publisher connection and no retry of its own
+	 * {@code spring.rabbitmq.template.*} and the application's template customizers); the binder then sets a
+	 * publisher connection, and publishes on a channel of that connection with the template's before-publish post
+	 * processors and encoding, but not through the template's send path (see {@link RabbitPublisher})
 	 */
 	public RabbitChannelBinder(CachingConnectionFactory connectionFactory, Settings settings,
 			SimpleRabbitListenerContainerFactory containerFactory, Consumer<RabbitTemplate> templateConfigurer) {
@@ -115,24 +113,6 @@ public final class RabbitChannelBinder implements ChannelBinder {
 		containerFactory.setConnectionFactory(connectionFactory);
 		RabbitTemplate template = new RabbitTemplate(connectionFactory);
 		templateConfigurer.accept(template);
-		// The publisher retries within each message's deadline (RabbitPublisher): a retry of the template's own
-		// would block the sending thread past it.
-		template.setRetryTemplate(null);
-		// Mandatory, so that an unroutable message fails instead of vanishing; but not replies (the only messages
-		// with a correlation id): RabbitMQ returns a mandatory publish to a direct reply-to address as NO_ROUTE
-		// even when it delivers it.
-		template.setMandatoryExpression(new SpelExpressionParser(
-				new SpelParserConfiguration(SpelCompilerMode.IMMEDIATE, RabbitChannelBinder.class.getClassLoader()))
-			.parseExpression("messageProperties.correlationId == null"));
-		// A returned publish completes its CorrelationData (RabbitPublisher reads it there); without a callback the
-		// template would also log every return as a warning. An application's customizer may have set its own.
-		try {
-			template.setReturnsCallback((returned) -> {
-			});
-		}
-		catch (IllegalStateException ex) {
-			// the application's callback is called instead
-		}
 		// Publishers on their own connection: a blocked (flow-controlled) publisher must not stall consumers.
 		template.setUsePublisherConnection(true);
 		this.topology = new RabbitTopology(new RabbitAdmin(connectionFactory));
