@@ -3,8 +3,6 @@ package dev.switchboard.autoconfigure.channel.rabbit;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.Collection;
-import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -12,7 +10,6 @@ import java.util.concurrent.TimeUnit;
 
 import com.rabbitmq.client.AlreadyClosedException;
 import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.ShutdownSignalException;
 import dev.switchboard.core.channel.ChannelDestination;
 import dev.switchboard.core.channel.Message;
 import dev.switchboard.core.channel.publish.PendingPublish;
@@ -23,12 +20,8 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.amqp.AmqpConnectException;
-import org.springframework.amqp.core.MessagePostProcessor;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
-import org.springframework.amqp.rabbit.connection.CorrelationData;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
-import org.springframework.amqp.rabbit.support.DefaultMessagePropertiesConverter;
-import org.springframework.amqp.rabbit.support.MessagePropertiesConverter;
 import org.springframework.util.backoff.BackOff;
 import org.springframework.util.backoff.BackOffExecution;
 
@@ -43,14 +36,13 @@ import org.springframework.util.backoff.BackOffExecution;
  * retried with backoff while the deadline allows, up to the configured attempts. Neither RabbitMQ's client nor
  * Spring AMQP retries a publish, and neither bounds the wait for a confirm: that is why this class exists.
  * <p>
- * The message is shaped by the template's before-publish post processors and converted by Spring AMQP's
- * properties converter, but written with the plain client's {@code basicPublish} and confirmed by
- * {@link RabbitConfirms}, not through {@link RabbitTemplate#send}: the template's send path adds Spring's internal
- * headers to every message and costs a quarter of the throughput.
+ * The message is prepared as the template would ({@link RabbitWireFormat}), but written with the plain client's
+ * {@code basicPublish} and confirmed by {@link RabbitConfirms}, not through {@link RabbitTemplate#send}: the
+ * template's send path adds Spring's internal headers to every message and costs a quarter of the throughput.
  *
  * @author Switchboard
  */
-final class RabbitPublisher implements AutoCloseable, RabbitConfirms.Outcomes {
+final class RabbitPublisher implements AutoCloseable {
 
 	private static final Log logger = LogFactory.getLog(RabbitPublisher.class);
 
@@ -58,19 +50,15 @@ final class RabbitPublisher implements AutoCloseable, RabbitConfirms.Outcomes {
 
 	private final ConnectionFactory connectionFactory;
 
-	private final List<MessagePostProcessor> postProcessors;
-
-	private final MessagePropertiesConverter propertiesConverter = new DefaultMessagePropertiesConverter();
-
-	private final String encoding;
+	private final RabbitWireFormat wireFormat;
 
 	private final RabbitTopology topology;
 
 	private final PublishWindow window;
 
-	private final int maxAttempts;
-
 	private final BackOff backOff;
+
+	private final RabbitAttempts attempts;
 
 	private final BlockingQueue<RabbitPublication> queue;
 
@@ -91,12 +79,10 @@ final class RabbitPublisher implements AutoCloseable, RabbitConfirms.Outcomes {
 		ConnectionFactory publisherConnections = connectionFactory.getPublisherConnectionFactory();
 		this.connectionFactory = (template.isUsePublisherConnection() && publisherConnections != null)
 				? publisherConnections : connectionFactory;
-		Collection<MessagePostProcessor> postProcessors = template.getBeforePublishPostProcessors();
-		this.postProcessors = (postProcessors != null) ? List.copyOf(postProcessors) : List.of();
-		this.encoding = template.getEncoding();
+		this.wireFormat = new RabbitWireFormat(template);
 		this.topology = topology;
 		this.window = window;
-		this.maxAttempts = maxAttempts;
+		this.attempts = new RabbitAttempts(topology, window, maxAttempts, backOff, this::enqueue);
 		this.backOff = backOff;
 		// Never fuller than the window: every queued publication holds a place in it.
 		this.queue = new LinkedBlockingQueue<>(window.maxPending());
@@ -116,8 +102,7 @@ final class RabbitPublisher implements AutoCloseable, RabbitConfirms.Outcomes {
 
 	/**
 	 * Publishes an AMQP message to an exchange with a routing key; never blocks. The message is mandatory unless
-	 * it has a correlation id (a reply): RabbitMQ returns a mandatory publish to a direct reply-to address as
-	 * {@code NO_ROUTE} even when it delivers it.
+	 * it has a correlation id (a reply, see {@link RabbitWireFormat}).
 	 * @param destination the destination, for messages and the outcome
 	 * @param message the message
 	 * @param amqp the message as sent, before the template's post processors
@@ -134,7 +119,7 @@ final class RabbitPublisher implements AutoCloseable, RabbitConfirms.Outcomes {
 		}
 		RabbitPublication publication;
 		try {
-			publication = convert(pending, amqp, exchange, routingKey);
+			publication = this.wireFormat.prepare(pending, amqp, exchange, routingKey);
 		}
 		catch (RuntimeException ex) {
 			pending.rejected("a post processor or the properties converter failed", ex);
@@ -143,21 +128,6 @@ final class RabbitPublisher implements AutoCloseable, RabbitConfirms.Outcomes {
 		}
 		enqueue(publication);
 		return pending.future();
-	}
-
-	private RabbitPublication convert(PendingPublish pending, org.springframework.amqp.core.Message amqp,
-			String exchange, String routingKey) {
-		org.springframework.amqp.core.Message shaped = amqp;
-		if (!this.postProcessors.isEmpty()) {
-			CorrelationData correlation = new CorrelationData(amqp.getMessageProperties().getMessageId());
-			for (MessagePostProcessor processor : this.postProcessors) {
-				shaped = processor.postProcessMessage(shaped, correlation, exchange, routingKey);
-			}
-		}
-		boolean mandatory = shaped.getMessageProperties().getCorrelationId() == null;
-		return new RabbitPublication(pending, exchange, routingKey, mandatory,
-				this.propertiesConverter.fromMessageProperties(shaped.getMessageProperties(), this.encoding),
-				shaped.getBody());
 	}
 
 	private void enqueue(RabbitPublication publication) {
@@ -187,7 +157,7 @@ final class RabbitPublisher implements AutoCloseable, RabbitConfirms.Outcomes {
 		while (!this.closed && !Thread.currentThread().isInterrupted()) {
 			Channel channel = null;
 			try {
-				RabbitConfirms confirms = new RabbitConfirms(this);
+				RabbitConfirms confirms = new RabbitConfirms(this.attempts);
 				channel = this.connectionFactory.createConnection().getDelegate().createChannel();
 				if (channel == null) {
 					throw new IOException("no channel available on the publisher connection (channel-max)");
@@ -273,12 +243,12 @@ final class RabbitPublisher implements AutoCloseable, RabbitConfirms.Outcomes {
 			this.topology.declareExchange(exchange);
 		}
 		catch (RuntimeException ex) {
-			retryOrReject(publication, pending.notHandedOver(ex), ex);
+			this.attempts.retryOrReject(publication, pending.notHandedOver(ex), ex);
 			return true;
 		}
 		long seqNo = channel.getNextPublishSeqNo();
 		confirms.writing(seqNo, publication);
-		// The broker's answer waits until the attempt is marked handed over (see settled).
+		// The broker's answer waits until the attempt is marked handed over (RabbitAttempts).
 		synchronized (publication) {
 			try {
 				channel.basicPublish(exchange, publication.routingKey(), publication.mandatory(),
@@ -289,7 +259,7 @@ final class RabbitPublisher implements AutoCloseable, RabbitConfirms.Outcomes {
 					// The exchange may have been lost with the connection (a broker reset): declare it again.
 					this.topology.forget(exchange);
 					boolean retry = neverWritten(ex) ? pending.notHandedOver(ex) : pending.attemptFailed(ex);
-					retryOrReject(publication, retry, ex);
+					this.attempts.retryOrReject(publication, retry, ex);
 				}
 				return false;
 			}
@@ -302,77 +272,6 @@ final class RabbitPublisher implements AutoCloseable, RabbitConfirms.Outcomes {
 	/** The client refused before writing anything: the channel or connection was already closed. */
 	private static boolean neverWritten(Exception ex) {
 		return ListenerInvoker.causedBy(ex, AlreadyClosedException.class) || ex instanceof AmqpConnectException;
-	}
-
-	@Override
-	public void acked(RabbitPublication publication) {
-		synchronized (publication) {
-			PendingPublish pending = publication.pending();
-			String returned = publication.returned();
-			if (returned == null) {
-				pending.confirmed();
-				pending.release();
-			}
-			else {
-				retryOrReject(publication, pending.refused(unroutable(publication, returned)), null);
-			}
-		}
-	}
-
-	@Override
-	public void nacked(RabbitPublication publication) {
-		synchronized (publication) {
-			// The broker may have the message all the same.
-			retryOrReject(publication, publication.pending()
-				.attemptFailed(new IllegalStateException("not confirmed: nacked by the broker")), null);
-		}
-	}
-
-	@Override
-	public void lost(RabbitPublication publication, ShutdownSignalException cause) {
-		synchronized (publication) {
-			// The exchange may have been deleted (404 closes the channel) or lost with the broker: declare it again.
-			this.topology.forget(publication.exchange());
-			String returned = publication.returned();
-			PendingPublish pending = publication.pending();
-			retryOrReject(publication, (returned != null) ? pending.refused(unroutable(publication, returned))
-					: pending.attemptFailed(cause), cause);
-		}
-	}
-
-	private static IllegalStateException unroutable(RabbitPublication publication, String returned) {
-		return new IllegalStateException("unroutable: returned by the broker (" + returned
-				+ "); no queue is bound to exchange '" + publication.exchange() + "'");
-	}
-
-	private void retryOrReject(RabbitPublication publication, boolean mayRetry, @Nullable Throwable failure) {
-		PendingPublish pending = publication.pending();
-		if (this.closed) {
-			pending.rejected("the binder was closed", failure);
-			pending.release();
-			return;
-		}
-		if (!mayRetry) {
-			// The deadline passed: the window reports the outcome.
-			pending.release();
-			return;
-		}
-		long delay = (pending.attempts() >= this.maxAttempts) ? BackOffExecution.STOP
-				: publication.nextBackOff(this.backOff);
-		if (delay == BackOffExecution.STOP) {
-			pending.rejected("not confirmed after " + pending.attempts() + " attempts", failure);
-			pending.release();
-			return;
-		}
-		if (logger.isDebugEnabled()) {
-			logger.debug("Publish attempt " + pending.attempts() + " of " + pending + " failed, retrying in " + delay
-					+ " ms: " + failure);
-		}
-		// On the window's thread, never on the connection's thread that must not publish.
-		if (!this.window.schedule(() -> enqueue(publication), Duration.ofMillis(delay))) {
-			pending.rejected("the binder was closed", failure);
-			pending.release();
-		}
 	}
 
 	private long nextReconnectBackOff() {
@@ -401,6 +300,7 @@ final class RabbitPublisher implements AutoCloseable, RabbitConfirms.Outcomes {
 	@Override
 	public void close() {
 		this.closed = true;
+		this.attempts.close();
 		Thread publisher;
 		synchronized (this.lock) {
 			publisher = this.thread;
