@@ -30,12 +30,18 @@ import dev.switchboard.core.channel.ChannelPublishException;
 import dev.switchboard.core.channel.ConsumerSettings;
 import dev.switchboard.core.channel.Message;
 import dev.switchboard.core.channel.MessageContext;
+import dev.switchboard.core.channel.PublishOutcomeUnknownException;
 import dev.switchboard.core.channel.RetrySettings;
 import dev.switchboard.core.channel.Subscription;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import org.springframework.amqp.core.BindingBuilder;
+import org.springframework.amqp.core.Queue;
+import org.springframework.amqp.core.QueueBuilder;
+import org.springframework.amqp.core.QueueBuilder.Overflow;
+import org.springframework.amqp.core.TopicExchange;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -104,6 +110,32 @@ class RabbitChannelBinderTests extends AbstractChannelBinderTests {
 			.havingCause()
 			.isInstanceOf(ChannelPublishException.class)
 			.withMessageContaining("unroutable");
+	}
+
+	@Test
+	void publishNackedByTheBrokerIsRetriedThenFailsAsOutcomeUnknown() throws Exception {
+		RabbitChannelBinder binder = this.context.getBean(RabbitChannelBinder.class);
+		ChannelDestination full = new ChannelDestination("full", "full-" + this.suffix);
+		CachingConnectionFactory connectionFactory = new CachingConnectionFactory("127.0.0.1", 5672);
+		try {
+			RabbitAdmin admin = new RabbitAdmin(connectionFactory);
+			TopicExchange exchange = new TopicExchange(full.name(), true, false);
+			admin.declareExchange(exchange);
+			// A queue that never takes a message: RabbitMQ nacks every publish routed to it.
+			Queue queue = QueueBuilder.nonDurable(full.name() + ".none").maxLength(0).overflow(Overflow.rejectPublish)
+				.build();
+			admin.declareQueue(queue);
+			admin.declareBinding(BindingBuilder.bind(queue).to(exchange).with("#"));
+		}
+		finally {
+			connectionFactory.destroy();
+		}
+		CompletableFuture<Void> send = binder.send(full, Message.builder("refused").build(), Duration.ofSeconds(20));
+		assertThatExceptionOfType(Exception.class).isThrownBy(() -> send.get(30, TimeUnit.SECONDS))
+			.havingCause()
+			.isInstanceOf(PublishOutcomeUnknownException.class)
+			.withMessageContaining("attempts")
+			.withMessageContaining("nacked");
 	}
 
 	@Test
@@ -198,6 +230,11 @@ class RabbitChannelBinderTests extends AbstractChannelBinderTests {
 			assertThat(received.getProps().getContentType()).isEqualTo("application/json");
 			assertThat(received.getEnvelope().getRoutingKey()).isEqualTo("k-7");
 			assertThat(received.getProps().getHeaders()).doesNotContainKey(Message.CONTENT_TYPE_HEADER);
+			assertThat(received.getProps().getMessageId()).isNotBlank();
+			assertThat(received.getProps().getHeaders()).containsKey(RabbitChannelBinder.KEY_HEADER);
+			assertThat(received.getProps().getHeaders().get(RabbitChannelBinder.KEY_HEADER)).hasToString("k-7");
+			// Spring AMQP's internals (return correlation and the like) stay out of other clients' messages.
+			assertThat(received.getProps().getHeaders().keySet()).noneMatch((name) -> name.startsWith("spring_"));
 			// A plain client to Switchboard: the routing key is the key.
 			listeners().orders.clear();
 			AMQP.BasicProperties properties = new AMQP.BasicProperties.Builder().contentType("application/json")

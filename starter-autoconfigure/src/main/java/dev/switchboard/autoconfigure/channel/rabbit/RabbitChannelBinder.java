@@ -1,37 +1,28 @@
 package dev.switchboard.autoconfigure.channel.rabbit;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
 import dev.switchboard.core.channel.ChannelBinder;
 import dev.switchboard.core.channel.ChannelDestination;
 import dev.switchboard.core.channel.ConsumerSettings;
 import dev.switchboard.core.channel.Message;
-import dev.switchboard.core.channel.MessageContext;
 import dev.switchboard.core.channel.MessageHandler;
 import dev.switchboard.core.channel.MessageNotPublishedException;
 import dev.switchboard.core.channel.Subscription;
 import dev.switchboard.core.channel.publish.PublishWindow;
-import dev.switchboard.core.channel.support.ContainerSubscription;
-import dev.switchboard.core.channel.support.ListenerInvoker;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.amqp.core.AcknowledgeMode;
-import org.springframework.amqp.core.MessageListener;
 import org.springframework.amqp.rabbit.config.SimpleRabbitListenerContainerFactory;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.connection.Connection;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
-import org.springframework.expression.spel.SpelCompilerMode;
-import org.springframework.expression.spel.SpelParserConfiguration;
-import org.springframework.expression.spel.standard.SpelExpressionParser;
 import org.springframework.util.backoff.ExponentialBackOff;
 
 /**
@@ -39,7 +30,7 @@ import org.springframework.util.backoff.ExponentialBackOff;
  * group is a durable queue {@code <destination>.<group>} bound to it with {@code #}, the message key is the
  * routing key and the {@link #KEY_HEADER} header.
  * <ul>
- * <li>{@link #send} publishes persistent messages, mandatory, with correlated publisher confirms, each within its
+ * <li>{@link #send} publishes persistent messages, mandatory, with publisher confirms, each within its
  * deadline and at most {@link Settings#maxPending()} at once ({@link RabbitPublisher}).</li>
  * <li>Each subscription is a {@link SimpleMessageListenerContainer} made by a container factory (in an
  * application, configured by Spring Boot from {@code spring.rabbitmq.listener.simple.*} and the application's
@@ -64,8 +55,6 @@ public final class RabbitChannelBinder implements ChannelBinder {
 
 	private final Settings settings;
 
-	private final SimpleRabbitListenerContainerFactory containerFactory;
-
 	private final RabbitTopology topology;
 
 	private final PublishWindow window;
@@ -76,7 +65,7 @@ public final class RabbitChannelBinder implements ChannelBinder {
 
 	private final RabbitRequestReply requestReply;
 
-	private final List<ContainerSubscription> subscriptions = new CopyOnWriteArrayList<>();
+	private final RabbitSubscriptions subscriptions;
 
 	private volatile boolean used;
 
@@ -102,37 +91,19 @@ public final class RabbitChannelBinder implements ChannelBinder {
 	 * @param containerFactory makes the consumers' containers (prefetch, executor, customizer); the binder then
 	 * sets what its guarantees need: queue, listener, concurrency, acknowledge mode, retries and dead letters
 	 * @param templateConfigurer configures the publishers' template (for example with Spring Boot's
-	 * {@code spring.rabbitmq.template.*} and the application's template customizers); the binder then sets what
-	 * its guarantees need: mandatory, a publisher connection and no retry of its own
+	 * {@code spring.rabbitmq.template.*} and the application's template customizers); the binder then sets a
+	 * publisher connection, and publishes on a channel of that connection with the template's before-publish post
+	 * processors and encoding, but not through the template's send path (see {@link RabbitPublisher})
 	 */
 	public RabbitChannelBinder(CachingConnectionFactory connectionFactory, Settings settings,
 			SimpleRabbitListenerContainerFactory containerFactory, Consumer<RabbitTemplate> templateConfigurer) {
 		this.connectionFactory = connectionFactory;
 		this.settings = Objects.requireNonNull(settings, "settings");
-		this.containerFactory = containerFactory;
 		connectionFactory.setPublisherConfirmType(CachingConnectionFactory.ConfirmType.CORRELATED);
 		connectionFactory.setPublisherReturns(true);
 		containerFactory.setConnectionFactory(connectionFactory);
 		RabbitTemplate template = new RabbitTemplate(connectionFactory);
 		templateConfigurer.accept(template);
-		// The publisher retries within each message's deadline (RabbitPublisher): a retry of the template's own
-		// would block the sending thread past it.
-		template.setRetryTemplate(null);
-		// Mandatory, so that an unroutable message fails instead of vanishing; but not replies (the only messages
-		// with a correlation id): RabbitMQ returns a mandatory publish to a direct reply-to address as NO_ROUTE
-		// even when it delivers it.
-		template.setMandatoryExpression(new SpelExpressionParser(
-				new SpelParserConfiguration(SpelCompilerMode.IMMEDIATE, RabbitChannelBinder.class.getClassLoader()))
-			.parseExpression("messageProperties.correlationId == null"));
-		// A returned publish completes its CorrelationData (RabbitPublisher reads it there); without a callback the
-		// template would also log every return as a warning. An application's customizer may have set its own.
-		try {
-			template.setReturnsCallback((returned) -> {
-			});
-		}
-		catch (IllegalStateException ex) {
-			// the application's callback is called instead
-		}
 		// Publishers on their own connection: a blocked (flow-controlled) publisher must not stall consumers.
 		template.setUsePublisherConnection(true);
 		this.topology = new RabbitTopology(new RabbitAdmin(connectionFactory));
@@ -143,6 +114,8 @@ public final class RabbitChannelBinder implements ChannelBinder {
 				backOff);
 		this.deadLetters = new RabbitDeadLetters(this.publisher);
 		this.requestReply = new RabbitRequestReply(connectionFactory, this.topology, this.publisher, this.window);
+		this.subscriptions = new RabbitSubscriptions(containerFactory, this.topology, this.deadLetters,
+				this.requestReply);
 	}
 
 	@Override
@@ -171,40 +144,8 @@ public final class RabbitChannelBinder implements ChannelBinder {
 			throw new IllegalArgumentException("group must not be blank but was '" + group + "'");
 		}
 		this.used = true;
-		QueueSettings queueSettings = this.settings.queue(destination.channel());
-		ChannelDestination deadLetter = settings.deadLetter();
-		if (deadLetter != null) {
-			this.topology.declareDeadLetterQueue(deadLetter.name(), queueSettings.type());
-		}
-		String queue = this.topology.declareGroupQueue(destination.name(), group, queueSettings,
-				(deadLetter != null) ? deadLetter.name() : null);
-		// Prefetch, executor, observation and the application's customizer come from the factory.
-		SimpleMessageListenerContainer container = this.containerFactory.createListenerContainer();
-		container.setQueueNames(queue);
-		// Exactly the channel's consumers, never scaled up (spring.rabbitmq.listener.simple.max-concurrency): more
-		// consumers would break the order of a key. The container checks concurrent <= max on each call.
-		container.setConcurrentConsumers(1);
-		container.setMaxConcurrentConsumers(settings.concurrency());
-		container.setConcurrentConsumers(settings.concurrency());
-		// Each message is handled, retried and acknowledged alone.
-		container.setConsumerBatchEnabled(false);
-		container.setAcknowledgeMode(AcknowledgeMode.AUTO);
-		// A message whose dead-lettering failed goes back to the queue rather than away.
-		container.setDefaultRequeueRejected(true);
-		container.setMissingQueuesFatal(false);
-		container.setRecoveryInterval(1000);
-		container.setAdviceChain(this.deadLetters.retryInterceptor(destination, group, settings));
-		container.setMessageListener((MessageListener) (amqp) -> onMessage(destination, group, handler, amqp));
-		container.setBeanName("switchboard-rabbit-" + queue);
-		container.afterPropertiesSet();
-		// Closing finishes the messages in flight; unacknowledged prefetched ones go back to the queue.
-		ContainerSubscription subscription = new ContainerSubscription(destination, group, "rabbit:" + queue, () -> {
-			container.stop();
-			container.destroy();
-		}, this.subscriptions::remove);
-		this.subscriptions.add(subscription);
-		container.start();
-		return subscription;
+		return this.subscriptions.subscribe(destination, group, handler, settings,
+				this.settings.queue(destination.channel()));
 	}
 
 	@Override
@@ -269,22 +210,11 @@ public final class RabbitChannelBinder implements ChannelBinder {
 			return;
 		}
 		this.closed = true;
-		this.subscriptions.forEach(ContainerSubscription::close);
+		this.subscriptions.close();
 		this.requestReply.close();
 		this.publisher.close();
 		this.window.close();
 		this.connectionFactory.destroy();
-	}
-
-	private void onMessage(ChannelDestination destination, String group, MessageHandler handler,
-			org.springframework.amqp.core.Message amqp) {
-		int attempt = RabbitMessageMapper.nextDeliveryAttempt(amqp);
-		Message message = RabbitMessageMapper.toMessage(amqp);
-		MessageContext context = new MessageContext(destination, group, message, attempt);
-		Message reply = ListenerInvoker.invoke(handler, message, context);
-		if (reply != null) {
-			this.requestReply.reply(context, amqp.getMessageProperties(), reply);
-		}
 	}
 
 	private static IllegalStateException closedException() {

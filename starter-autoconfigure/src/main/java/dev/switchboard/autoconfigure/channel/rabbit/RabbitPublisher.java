@@ -1,12 +1,15 @@
 package dev.switchboard.autoconfigure.channel.rabbit;
 
+import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import com.rabbitmq.client.AlreadyClosedException;
+import com.rabbitmq.client.Channel;
 import dev.switchboard.core.channel.ChannelDestination;
 import dev.switchboard.core.channel.Message;
 import dev.switchboard.core.channel.publish.PendingPublish;
@@ -17,26 +20,25 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.amqp.AmqpConnectException;
-import org.springframework.amqp.AmqpException;
-import org.springframework.amqp.core.ReturnedMessage;
-import org.springframework.amqp.rabbit.connection.CorrelationData;
-import org.springframework.amqp.rabbit.core.RabbitOperations;
+import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.util.backoff.BackOff;
 import org.springframework.util.backoff.BackOffExecution;
 
 /**
- * Publishes with correlated publisher confirms and mandatory returns, each message within its deadline
+ * Publishes with publisher confirms and mandatory returns, each message within its deadline
  * ({@link PublishWindow}): a message is confirmed, or not published (withdrawn before it was written, and then
  * never written), or of unknown outcome (written, not confirmed in time).
  * <p>
- * Everything is published on one channel held by one thread for as long as the channel works. RabbitMQ keeps
- * the order of messages per channel only, and Spring AMQP does not return a channel with unconfirmed messages
- * to its cache, so a channel per publish would either reorder messages or wait for every confirm in turn; a
- * dedicated channel keeps the order and many confirms in flight. A broken channel is replaced. A nack, a return
- * or a connection lost is retried with backoff while the deadline allows, up to the configured attempts.
- * Neither RabbitMQ's client nor Spring AMQP retries a publish, and neither bounds the wait for a confirm: that is
- * why this class exists.
+ * Everything is published on one channel of the template's (publisher) connection, held by one thread for as
+ * long as the channel works: RabbitMQ keeps the order of messages per channel only, and one channel keeps many
+ * confirms in flight. A broken channel is replaced, with backoff. A nack, a return or a connection lost is
+ * retried with backoff while the deadline allows, up to the configured attempts. Neither RabbitMQ's client nor
+ * Spring AMQP retries a publish, and neither bounds the wait for a confirm: that is why this class exists.
+ * <p>
+ * The message is prepared as the template would ({@link RabbitWireFormat}), but written with the plain client's
+ * {@code basicPublish} and confirmed by {@link RabbitConfirms}, not through {@link RabbitTemplate#send}: the
+ * template's send path adds Spring's internal headers to every message and costs a quarter of the throughput.
  *
  * @author Switchboard
  */
@@ -44,33 +46,43 @@ final class RabbitPublisher implements AutoCloseable {
 
 	private static final Log logger = LogFactory.getLog(RabbitPublisher.class);
 
-	private final RabbitTemplate template;
+	private static final int BATCH = 256;
+
+	private final ConnectionFactory connectionFactory;
+
+	private final RabbitWireFormat wireFormat;
 
 	private final RabbitTopology topology;
 
 	private final PublishWindow window;
 
-	private final int maxAttempts;
-
 	private final BackOff backOff;
 
-	private final BlockingQueue<Publication> queue;
+	private final RabbitAttempts attempts;
+
+	private final BlockingQueue<RabbitPublication> queue;
 
 	private final Object lock = new Object();
 
 	private volatile @Nullable Thread thread;
 
-	// Only the publisher thread uses it.
+	// Only the publisher thread uses them: taken from the queue, not yet written on a channel.
+	private final ArrayDeque<RabbitPublication> backlog = new ArrayDeque<>();
+
 	private @Nullable BackOffExecution reconnect;
 
 	private volatile boolean closed;
 
 	RabbitPublisher(RabbitTemplate template, RabbitTopology topology, PublishWindow window, int maxAttempts,
 			BackOff backOff) {
-		this.template = template;
+		ConnectionFactory connectionFactory = template.getConnectionFactory();
+		ConnectionFactory publisherConnections = connectionFactory.getPublisherConnectionFactory();
+		this.connectionFactory = (template.isUsePublisherConnection() && publisherConnections != null)
+				? publisherConnections : connectionFactory;
+		this.wireFormat = new RabbitWireFormat(template);
 		this.topology = topology;
 		this.window = window;
-		this.maxAttempts = maxAttempts;
+		this.attempts = new RabbitAttempts(topology, window, maxAttempts, backOff, this::enqueue);
 		this.backOff = backOff;
 		// Never fuller than the window: every queued publication holds a place in it.
 		this.queue = new LinkedBlockingQueue<>(window.maxPending());
@@ -89,10 +101,11 @@ final class RabbitPublisher implements AutoCloseable {
 	}
 
 	/**
-	 * Publishes an AMQP message to an exchange with a routing key; never blocks.
+	 * Publishes an AMQP message to an exchange with a routing key; never blocks. The message is mandatory unless
+	 * it has a correlation id (a reply, see {@link RabbitWireFormat}).
 	 * @param destination the destination, for messages and the outcome
 	 * @param message the message
-	 * @param amqp the message as sent
+	 * @param amqp the message as sent, before the template's post processors
 	 * @param exchange the exchange, {@code ""} for the default exchange
 	 * @param routingKey the routing key
 	 * @param timeout the time to the publish's deadline
@@ -104,11 +117,20 @@ final class RabbitPublisher implements AutoCloseable {
 		if (pending.isDone()) {
 			return pending.future();
 		}
-		enqueue(new Publication(pending, exchange, routingKey, amqp));
+		RabbitPublication publication;
+		try {
+			publication = this.wireFormat.prepare(pending, amqp, exchange, routingKey);
+		}
+		catch (RuntimeException ex) {
+			pending.rejected("a post processor or the properties converter failed", ex);
+			pending.release();
+			return pending.future();
+		}
+		enqueue(publication);
 		return pending.future();
 	}
 
-	private void enqueue(Publication publication) {
+	private void enqueue(RabbitPublication publication) {
 		if (this.closed || !this.queue.offer(publication)) {
 			publication.pending().rejected("the binder is closed", null);
 			publication.pending().release();
@@ -132,138 +154,133 @@ final class RabbitPublisher implements AutoCloseable {
 	}
 
 	private void run() {
-		while (!this.closed) {
+		while (!this.closed && !Thread.currentThread().isInterrupted()) {
+			Channel channel = null;
 			try {
-				this.template.invoke((operations) -> {
-					// A channel is open: the next failure starts its backoff afresh.
-					this.reconnect = null;
-					while (!this.closed) {
-						Publication next;
-						try {
-							next = this.queue.poll(100, TimeUnit.MILLISECONDS);
-						}
-						catch (InterruptedException ex) {
-							Thread.currentThread().interrupt();
-							return null;
-						}
-						if (next != null) {
-							send(operations, next);
-						}
-					}
-					return null;
-				});
-			}
-			catch (RuntimeException ex) {
-				if (this.closed || Thread.currentThread().isInterrupted()) {
-					break;
+				RabbitConfirms confirms = new RabbitConfirms(this.attempts);
+				channel = this.connectionFactory.createConnection().getDelegate().createChannel();
+				if (channel == null) {
+					throw new IOException("no channel available on the publisher connection (channel-max)");
 				}
+				channel.addShutdownListener(confirms);
+				channel.addConfirmListener(confirms);
+				channel.addReturnListener(confirms);
+				channel.confirmSelect();
+				// A channel is open: the next failure starts its backoff afresh.
+				this.reconnect = null;
+				publishOn(channel, confirms);
+			}
+			catch (IOException | RuntimeException ex) {
 				if (logger.isDebugEnabled()) {
 					logger.debug("Publishing channel failed, opening another: " + ex);
 				}
-				BackOffExecution reconnect = this.reconnect;
-				if (reconnect == null) {
-					reconnect = this.backOff.start();
-					this.reconnect = reconnect;
-				}
-				if (!pause(reconnect.nextBackOff())) {
-					break;
+			}
+			finally {
+				if (channel != null) {
+					abort(channel);
 				}
 			}
+			if (this.closed || !pause(nextReconnectBackOff())) {
+				break;
+			}
 		}
-		Publication left;
-		while ((left = this.queue.poll()) != null) {
+		RabbitPublication left;
+		while ((left = this.backlog.poll()) != null || (left = this.queue.poll()) != null) {
 			left.pending().rejected("the binder was closed", null);
 			left.pending().release();
 		}
 	}
 
-	private void send(RabbitOperations operations, Publication publication) {
+	/** Fails what is still in flight on the channel (RabbitConfirms#shutdownCompleted). */
+	private static void abort(Channel channel) {
+		try {
+			channel.abort();
+		}
+		catch (IOException | RuntimeException ex) {
+			// closed already
+		}
+	}
+
+	/** Publishes until the channel breaks or the publisher closes. */
+	private void publishOn(Channel channel, RabbitConfirms confirms) {
+		while (!this.closed) {
+			RabbitPublication next = this.backlog.poll();
+			if (next == null) {
+				try {
+					next = this.queue.poll(100, TimeUnit.MILLISECONDS);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+					return;
+				}
+				if (next == null) {
+					continue;
+				}
+				// One hand-over between threads for many messages.
+				this.queue.drainTo(this.backlog, BATCH);
+			}
+			if (confirms.isShutdown()) {
+				// Not started: the next channel writes it.
+				this.backlog.addFirst(next);
+				return;
+			}
+			if (!send(channel, confirms, next)) {
+				return;
+			}
+		}
+	}
+
+	/** Writes one attempt; {@code false} when the channel broke. */
+	private boolean send(Channel channel, RabbitConfirms confirms, RabbitPublication publication) {
 		PendingPublish pending = publication.pending();
 		if (!pending.startAttempt()) {
 			// Withdrawn: its deadline passed while it waited. It must never be sent.
 			pending.release();
-			return;
+			return true;
 		}
 		String exchange = publication.exchange();
-		org.springframework.amqp.core.Message amqp = publication.amqp();
-		CorrelationData correlation = new CorrelationData(
-				amqp.getMessageProperties().getMessageId() + "#" + pending.attempts());
 		try {
 			this.topology.declareExchange(exchange);
 		}
 		catch (RuntimeException ex) {
-			retryOrReject(publication, pending.notHandedOver(ex), ex);
-			throw ex;
+			this.attempts.retryOrReject(publication, pending.notHandedOver(ex), ex);
+			return true;
 		}
-		try {
-			operations.send(exchange, publication.routingKey(), amqp, correlation);
+		long seqNo = channel.getNextPublishSeqNo();
+		confirms.writing(seqNo, publication);
+		// The broker's answer waits until the attempt is marked handed over (RabbitAttempts).
+		synchronized (publication) {
+			try {
+				channel.basicPublish(exchange, publication.routingKey(), publication.mandatory(),
+						publication.properties(), publication.body());
+			}
+			catch (IOException | RuntimeException ex) {
+				if (confirms.withdraw(seqNo, publication)) {
+					// The exchange may have been lost with the connection (a broker reset): declare it again.
+					this.topology.forget(exchange);
+					boolean retry = neverWritten(ex) ? pending.notHandedOver(ex) : pending.attemptFailed(ex);
+					this.attempts.retryOrReject(publication, retry, ex);
+				}
+				return false;
+			}
+			pending.handedOver();
 		}
-		catch (RuntimeException ex) {
-			// The exchange may have been lost with the connection (a broker reset): declare it again.
-			this.topology.forget(exchange);
-			boolean retry = neverWritten(ex) ? pending.notHandedOver(ex) : pending.attemptFailed(ex);
-			retryOrReject(publication, retry, ex);
-			// Drop the channel: the next publish gets a new one.
-			throw ex;
-		}
-		pending.handedOver();
-		correlation.getFuture().whenComplete((confirm, failure) -> {
-			ReturnedMessage returned = correlation.getReturned();
-			if (failure == null && confirm.ack() && returned == null) {
-				pending.confirmed();
-				pending.release();
-			}
-			else if (returned != null) {
-				retryOrReject(publication, pending.refused(new IllegalStateException("unroutable: returned by the"
-						+ " broker (" + returned.getReplyCode() + " " + returned.getReplyText()
-						+ "); no queue is bound to exchange '" + exchange + "'")), null);
-			}
-			else {
-				// A nack, or the channel closed with the confirm outstanding: the broker may have the message.
-				Throwable cause = (failure != null) ? failure
-						: new IllegalStateException("not confirmed: " + confirm.reason());
-				retryOrReject(publication, pending.attemptFailed(cause), null);
-			}
-		});
+		confirms.written(seqNo, publication);
+		return true;
 	}
 
 	/** The client refused before writing anything: the channel or connection was already closed. */
-	private static boolean neverWritten(RuntimeException ex) {
+	private static boolean neverWritten(Exception ex) {
 		return ListenerInvoker.causedBy(ex, AlreadyClosedException.class) || ex instanceof AmqpConnectException;
 	}
 
-	private void retryOrReject(Publication publication, boolean mayRetry, @Nullable Throwable failure) {
-		PendingPublish pending = publication.pending();
-		if (this.closed) {
-			pending.rejected("the binder was closed", failure);
-			pending.release();
-			return;
+	private long nextReconnectBackOff() {
+		BackOffExecution reconnect = this.reconnect;
+		if (reconnect == null) {
+			reconnect = this.backOff.start();
+			this.reconnect = reconnect;
 		}
-		if (!mayRetry) {
-			// The deadline passed: the window reports the outcome.
-			pending.release();
-			return;
-		}
-		if (pending.attempts() >= this.maxAttempts) {
-			pending.rejected("not confirmed after " + pending.attempts() + " attempts", failure);
-			pending.release();
-			return;
-		}
-		long delay = publication.nextBackOff(this.backOff);
-		if (delay == BackOffExecution.STOP) {
-			pending.rejected("not confirmed after " + pending.attempts() + " attempts", failure);
-			pending.release();
-			return;
-		}
-		if (logger.isDebugEnabled()) {
-			logger.debug("Publish attempt " + pending.attempts() + " of " + pending + " failed, retrying in " + delay
-					+ " ms: " + failure);
-		}
-		// On the window's thread, never on the confirm callback thread that must not publish.
-		if (!this.window.schedule(() -> enqueue(publication), Duration.ofMillis(delay))) {
-			pending.rejected("the binder was closed", failure);
-			pending.release();
-		}
+		return reconnect.nextBackOff();
 	}
 
 	private static boolean pause(long millis) {
@@ -283,6 +300,7 @@ final class RabbitPublisher implements AutoCloseable {
 	@Override
 	public void close() {
 		this.closed = true;
+		this.attempts.close();
 		Thread publisher;
 		synchronized (this.lock) {
 			publisher = this.thread;
@@ -296,52 +314,6 @@ final class RabbitPublisher implements AutoCloseable {
 				Thread.currentThread().interrupt();
 			}
 		}
-	}
-
-	/** One message on its way, with its retry backoff once it needs one. */
-	private static final class Publication {
-
-		private final PendingPublish pending;
-
-		private final String exchange;
-
-		private final String routingKey;
-
-		private final org.springframework.amqp.core.Message amqp;
-
-		private @Nullable BackOffExecution backOff;
-
-		Publication(PendingPublish pending, String exchange, String routingKey,
-				org.springframework.amqp.core.Message amqp) {
-			this.pending = pending;
-			this.exchange = exchange;
-			this.routingKey = routingKey;
-			this.amqp = amqp;
-		}
-
-		PendingPublish pending() {
-			return this.pending;
-		}
-
-		String exchange() {
-			return this.exchange;
-		}
-
-		String routingKey() {
-			return this.routingKey;
-		}
-
-		org.springframework.amqp.core.Message amqp() {
-			return this.amqp;
-		}
-
-		synchronized long nextBackOff(BackOff policy) {
-			if (this.backOff == null) {
-				this.backOff = policy.start();
-			}
-			return this.backOff.nextBackOff();
-		}
-
 	}
 
 }
