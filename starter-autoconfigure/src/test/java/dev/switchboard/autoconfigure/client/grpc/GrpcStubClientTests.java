@@ -2,6 +2,7 @@ package dev.switchboard.autoconfigure.client.grpc;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -82,6 +83,12 @@ class GrpcStubClientTests {
 					"switchboard.clients.policy.grpc.idempotent-methods=switchboard.test.inventory.InventoryService/GetItem",
 					"switchboard.clients.strict.service-id=policy", "switchboard.clients.strict.retry.backoff=5ms",
 					"switchboard.clients.strict.outlier.enabled=false",
+					"switchboard.clients.hedging.service-id=policy", "switchboard.clients.hedging.hedge.enabled=true",
+					"switchboard.clients.hedging.hedge.delay=50ms",
+					"switchboard.clients.stingy.service-id=policy", "switchboard.clients.stingy.hedge.enabled=true",
+					"switchboard.clients.stingy.hedge.delay=50ms",
+					"switchboard.clients.stingy.retry.budget.min-per-second=0",
+					"switchboard.clients.stingy.retry.budget.percent=0",
 					"switchboard.client-defaults.load-balancer=round-robin")
 			.run();
 		// Connect to both instances before the tests, with a deadline generous enough for a loaded machine:
@@ -213,6 +220,82 @@ class GrpcStubClientTests {
 				.getInstance()).isEqualTo("second");
 		}
 		assertThat(first.calls() - firstBefore).isPositive();
+	}
+
+	@Test
+	void slowIdempotentStubCallIsHedgedOnTheOtherInstanceAndTheSlowCallCancelled() {
+		InventoryServiceBlockingStub stub = InventoryServiceGrpc.newBlockingStub(connected("hedging"));
+		ClientStatistics statistics = statistics("hedging");
+		long hedgesBefore = statistics.getHedges();
+		long cancelledBefore = statistics.getCancelled();
+		int slowBefore = first.calls();
+		int slowCancelledBefore = first.cancelled();
+		// Round-robin sends first attempts to the slow instance too; each is hedged on the other, which wins.
+		for (int i = 0; i < 4; i++) {
+			long start = System.nanoTime();
+			Item item = stub.getItemSafe(ItemRequest.newBuilder().setSku("slow-at:first").setDelayMillis(500).build());
+			assertThat(item.getInstance()).isEqualTo("second");
+			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(400));
+		}
+		// The fault happened: first attempts reached the slow instance.
+		int slowCalls = first.calls() - slowBefore;
+		assertThat(slowCalls).isPositive();
+		assertThat(statistics.getHedges() - hedgesBefore).isEqualTo(slowCalls);
+		// The slow server saw each of its calls cancelled, and the policy counted the losers.
+		org.awaitility.Awaitility.await()
+			.atMost(Duration.ofSeconds(5))
+			.untilAsserted(() -> assertThat(first.cancelled() - slowCancelledBefore).isEqualTo(slowCalls));
+		org.awaitility.Awaitility.await()
+			.atMost(Duration.ofSeconds(5))
+			.until(() -> statistics.getCancelled() - cancelledBefore == slowCalls);
+	}
+
+	@Test
+	void slowStubCallOfAMethodThatIsNotIdempotentIsNotHedged() {
+		InventoryServiceBlockingStub stub = InventoryServiceGrpc.newBlockingStub(connected("hedging"));
+		ClientStatistics statistics = statistics("hedging");
+		long hedgesBefore = statistics.getHedges();
+		int secondBefore = second.calls();
+		List<String> answers = new ArrayList<>();
+		for (int i = 0; i < 4; i++) {
+			answers.add(stub.getItem(ItemRequest.newBuilder().setSku("slow-at:first").setDelayMillis(200).build())
+				.getInstance());
+		}
+		// The fault happened: the slow instance answered, late, and nothing raced it.
+		assertThat(answers).contains("first");
+		assertThat(second.calls() - secondBefore).isEqualTo(Collections.frequency(answers, "second"));
+		assertThat(statistics.getHedges()).isEqualTo(hedgesBefore);
+	}
+
+	@Test
+	void hedgeRefusedByTheRetryBudgetIsCountedAndNotSent() {
+		InventoryServiceBlockingStub stub = InventoryServiceGrpc.newBlockingStub(connected("stingy"));
+		ClientStatistics statistics = statistics("stingy");
+		long refusalsBefore = statistics.getBudgetRefusals();
+		int callsBefore = first.calls() + second.calls();
+		Item item = stub.getItemSafe(ItemRequest.newBuilder().setSku("slow").setDelayMillis(200).build());
+		assertThat(item.getSku()).isEqualTo("slow");
+		// The hedge was due (the call took longer than the delay), the budget refused it, and only one call left.
+		assertThat(statistics.getBudgetRefusals() - refusalsBefore).isOne();
+		assertThat(statistics.getHedges()).isZero();
+		assertThat(first.calls() + second.calls() - callsBefore).isOne();
+	}
+
+	/**
+	 * The client's channel once both instances answered through it, so that an attempt pinned to either is
+	 * served by it.
+	 */
+	private static Channel connected(String client) {
+		Channel channel = channel(client);
+		InventoryServiceBlockingStub stub = InventoryServiceGrpc.newBlockingStub(channel);
+		java.util.Set<String> answered = new java.util.HashSet<>();
+		org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> {
+			answered.add(stub.withDeadlineAfter(10, TimeUnit.SECONDS)
+				.getItem(ItemRequest.newBuilder().setSku("warm-up").build())
+				.getInstance());
+			return answered.size() == 2;
+		});
+		return channel;
 	}
 
 	private static Channel channel(String client) {
