@@ -69,7 +69,11 @@ final class PolicyAttempt<Q, R> extends ClientCall.Listener<R> {
 		this.observation = observation;
 		this.retryStatuses = retryStatuses;
 		this.owner = owner;
-		this.call = next.newCall(method, options.withOption(DiscoveryTarget.PINNED_INSTANCE, ongoing.instance())
+		// The attempt's own callbacks run on the channel's executor, not the caller's: a blocking stub's executor
+		// stops running tasks once the call it waits for is closed, and the end of a losing hedge, which comes
+		// later, must still be recorded (the balancer counts the attempt in flight until then).
+		this.call = next.newCall(method, options.withExecutor(null)
+			.withOption(DiscoveryTarget.PINNED_INSTANCE, ongoing.instance())
 			.withOption(DiscoveryTarget.REQUEST_SENT, this.sent)
 			.withOption(DiscoveryTarget.CHOSEN_INSTANCE, this.chosen));
 	}

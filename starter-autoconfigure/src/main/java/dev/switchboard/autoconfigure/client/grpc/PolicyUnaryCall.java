@@ -3,6 +3,7 @@ package dev.switchboard.autoconfigure.client.grpc;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -268,7 +269,15 @@ final class PolicyUnaryCall<Q, R> extends ClientCall<Q, R> {
 			// The call's observation names the instance that answered.
 			chosen.set(attempt.instance());
 		}
-		attempt.deliver(this.listener, status, trailers);
+		Listener<R> caller = this.listener;
+		Executor executor = this.options.getExecutor();
+		if (executor != null) {
+			// The caller's listener runs on the caller's executor, as grpc runs it.
+			executor.execute(() -> attempt.deliver(caller, status, trailers));
+		}
+		else {
+			attempt.deliver(caller, status, trailers);
+		}
 	}
 
 }

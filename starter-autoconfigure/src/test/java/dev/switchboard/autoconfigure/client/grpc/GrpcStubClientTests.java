@@ -2,7 +2,6 @@ package dev.switchboard.autoconfigure.client.grpc;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -237,17 +236,19 @@ class GrpcStubClientTests {
 			assertThat(item.getInstance()).isEqualTo("second");
 			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(400));
 		}
-		// The fault happened: first attempts reached the slow instance.
+		// The fault happened: attempts reached the slow instance, and the slow server saw each cancelled.
 		int slowCalls = first.calls() - slowBefore;
 		assertThat(slowCalls).isPositive();
-		assertThat(statistics.getHedges() - hedgesBefore).isEqualTo(slowCalls);
-		// The slow server saw each of its calls cancelled, and the policy counted the losers.
 		org.awaitility.Awaitility.await()
 			.atMost(Duration.ofSeconds(5))
 			.untilAsserted(() -> assertThat(first.cancelled() - slowCancelledBefore).isEqualTo(slowCalls));
+		// Every hedged call's loser (on a loaded machine, now and then a hedge that lost to a first attempt slower
+		// than the delay) was counted as cancelled.
+		long hedges = statistics.getHedges() - hedgesBefore;
+		assertThat(hedges).isGreaterThanOrEqualTo(slowCalls).isLessThanOrEqualTo(4);
 		org.awaitility.Awaitility.await()
 			.atMost(Duration.ofSeconds(5))
-			.until(() -> statistics.getCancelled() - cancelledBefore == slowCalls);
+			.untilAsserted(() -> assertThat(statistics.getCancelled() - cancelledBefore).isEqualTo(hedges));
 	}
 
 	@Test
@@ -255,15 +256,19 @@ class GrpcStubClientTests {
 		InventoryServiceBlockingStub stub = InventoryServiceGrpc.newBlockingStub(connected("hedging"));
 		ClientStatistics statistics = statistics("hedging");
 		long hedgesBefore = statistics.getHedges();
-		int secondBefore = second.calls();
 		List<String> answers = new ArrayList<>();
 		for (int i = 0; i < 4; i++) {
-			answers.add(stub.getItem(ItemRequest.newBuilder().setSku("slow-at:first").setDelayMillis(200).build())
-				.getInstance());
+			long start = System.nanoTime();
+			String instance = stub.getItem(ItemRequest.newBuilder().setSku("slow-at:first").setDelayMillis(200).build())
+				.getInstance();
+			answers.add(instance);
+			if (instance.equals("first")) {
+				// Nothing raced the slow attempt: the call waited for it.
+				assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(200));
+			}
 		}
-		// The fault happened: the slow instance answered, late, and nothing raced it.
+		// The fault happened: the slow instance answered.
 		assertThat(answers).contains("first");
-		assertThat(second.calls() - secondBefore).isEqualTo(Collections.frequency(answers, "second"));
 		assertThat(statistics.getHedges()).isEqualTo(hedgesBefore);
 	}
 
