@@ -273,6 +273,41 @@ class GrpcStubClientTests {
 	}
 
 	@Test
+	void cancellingAHedgedStubCallCancelsBothAttempts() {
+		InventoryServiceFutureStub stub = InventoryServiceGrpc.newFutureStub(connected("hedging"));
+		ClientStatistics statistics = statistics("hedging");
+		long hedgesBefore = statistics.getHedges();
+		int callsBefore = first.calls() + second.calls();
+		int cancelledBefore = first.cancelled() + second.cancelled();
+		com.google.common.util.concurrent.ListenableFuture<Item> future = stub
+			.getItemSafe(ItemRequest.newBuilder().setSku("slow").setDelayMillis(3000).build());
+		// Both attempts reached their servers: the first, and the hedge sent after the delay.
+		org.awaitility.Awaitility.await()
+			.atMost(Duration.ofSeconds(5))
+			.until(() -> first.calls() + second.calls() - callsBefore == 2);
+		assertThat(statistics.getHedges() - hedgesBefore).isOne();
+		future.cancel(true);
+		org.awaitility.Awaitility.await()
+			.atMost(Duration.ofSeconds(5))
+			.untilAsserted(() -> assertThat(first.cancelled() + second.cancelled() - cancelledBefore).isEqualTo(2));
+		assertThat(future.isCancelled()).isTrue();
+	}
+
+	@Test
+	void noHedgeIsSentOnceTheCallersDeadlineEndedTheCall() {
+		InventoryServiceBlockingStub stub = InventoryServiceGrpc.newBlockingStub(connected("hedging"));
+		ClientStatistics statistics = statistics("hedging");
+		long hedgesBefore = statistics.getHedges();
+		assertThatExceptionOfType(StatusRuntimeException.class)
+			.isThrownBy(() -> stub.withDeadlineAfter(20, TimeUnit.MILLISECONDS)
+				.getItemSafe(ItemRequest.newBuilder().setSku("slow").setDelayMillis(500).build()))
+			.satisfies((ex) -> assertThat(ex.getStatus().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED));
+		// The deadline (20 ms) came before the hedge delay (50 ms): the call ended with its first attempt, and its
+		// hedge timer with it.
+		assertThat(statistics.getHedges()).isEqualTo(hedgesBefore);
+	}
+
+	@Test
 	void hedgeRefusedByTheRetryBudgetIsCountedAndNotSent() {
 		InventoryServiceBlockingStub stub = InventoryServiceGrpc.newBlockingStub(connected("stingy"));
 		ClientStatistics statistics = statistics("stingy");
