@@ -80,9 +80,25 @@ public final class MethodPolicies {
 		MethodSettings configured = settings.methods().get(method.getName());
 		Duration timeout = (configured != null && configured.timeout() != null) ? configured.timeout()
 				: annotatedTimeout(type, method);
-		boolean hedged = idempotent && ((configured != null && configured.hedge() != null) ? configured.hedge()
-				: settings.hedge().enabled());
-		return new MethodPolicy(method.getName(), httpMethod, idempotent, timeout, hedged);
+		return new MethodPolicy(method.getName(), httpMethod, idempotent, timeout,
+				hedged(settings, method.getName(), idempotent));
+	}
+
+	/**
+	 * Whether the calls of a method are hedged, over every protocol: only idempotent ones, by the method's own
+	 * switch ({@code switchboard.clients.<name>.methods.<method>.hedge}), else the client's
+	 * ({@code switchboard.clients.<name>.hedge.enabled}).
+	 * @param settings the client's settings
+	 * @param methodName the method's name: the Java method of an interface, the bare name of a gRPC stub method
+	 * @param idempotent whether the method's calls may be repeated
+	 * @return whether slow attempts are hedged on another instance
+	 */
+	public static boolean hedged(ClientSettings settings, String methodName, boolean idempotent) {
+		if (!idempotent) {
+			return false;
+		}
+		MethodSettings configured = settings.methods().get(methodName);
+		return (configured != null && configured.hedge() != null) ? configured.hedge() : settings.hedge().enabled();
 	}
 
 	private static @Nullable Duration annotatedTimeout(Class<?> type, Method method) {

@@ -239,19 +239,6 @@ class CallExecutionTests {
 		assertThat(balancer.completed).hasValue(1);
 	}
 
-	@Test
-	void asynchronousAttemptsFollowTheSameRules() {
-		CallAttempts attempts = CallAttempts.start(policy(3).build(), POST, INSTANCES);
-		ServiceInstance first = attempts.next();
-		assertThat(attempts.ended(Attempt.notSent(first, new IllegalStateException("refused")))).isZero();
-		ServiceInstance second = attempts.next();
-		assertThat(second).isNotEqualTo(first);
-		assertThat(attempts.ended(Attempt.failedAfterSend(second, new IllegalStateException("reset"),
-				CallOutcome.IO_FAILURE))).isEqualTo(CallAttempts.DONE);
-		assertThat(attempts.number()).isEqualTo(2);
-		assertThat(this.listener.retries).hasValue(1);
-	}
-
 	private CallPolicy.Builder policy(int maxAttempts) {
 		return CallPolicy.builder(new RoundRobinLoadBalancer()).maxAttempts(maxAttempts).listener(this.listener);
 	}
@@ -282,6 +269,8 @@ class CallExecutionTests {
 
 		final AtomicInteger budgetRefusals = new AtomicInteger();
 
+		final AtomicInteger cancelled = new AtomicInteger();
+
 		final List<ServiceInstance> ejections = Collections.synchronizedList(new ArrayList<>());
 
 		@Override
@@ -302,6 +291,11 @@ class CallExecutionTests {
 		@Override
 		public void budgetRefused() {
 			this.budgetRefusals.incrementAndGet();
+		}
+
+		@Override
+		public void cancelled() {
+			this.cancelled.incrementAndGet();
 		}
 
 		@Override

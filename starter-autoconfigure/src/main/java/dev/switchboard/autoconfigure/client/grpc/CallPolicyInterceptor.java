@@ -3,8 +3,8 @@ package dev.switchboard.autoconfigure.client.grpc;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 
 import io.grpc.CallOptions;
 import io.grpc.Channel;
@@ -12,6 +12,7 @@ import io.grpc.ClientCall;
 import io.grpc.ClientInterceptor;
 import io.grpc.MethodDescriptor;
 
+import dev.switchboard.autoconfigure.client.MethodPolicies;
 import dev.switchboard.autoconfigure.client.ServiceClientRuntime;
 import dev.switchboard.autoconfigure.observation.SwitchboardObservations;
 import dev.switchboard.core.call.CallPlan;
@@ -27,9 +28,11 @@ import org.springframework.cloud.client.ServiceInstance;
  * proto declares {@code option idempotency_level = IDEMPOTENT} or {@code NO_SIDE_EFFECTS}
  * ({@link MethodDescriptor#isIdempotent()}, {@link MethodDescriptor#isSafe()}) or when
  * {@code switchboard.clients.<name>.grpc.idempotent-methods} lists it; a request that never left is retried for
- * every method. Each attempt is observed as {@code switchboard.client.attempts}, a child of the call's
+ * every method. An idempotent method is hedged as an interface method is ({@code switchboard.clients.<name>.hedge},
+ * or {@code methods.<bare method name>.hedge}): a slow first attempt is raced on another instance and the loser's
+ * call cancelled. Each attempt is observed as {@code switchboard.client.attempts}, a child of the call's
  * {@code switchboard.client.calls} observation. Streaming calls, and calls an interface client already pinned,
- * pass through.
+ * pass through: balanced, but neither retried nor hedged.
  *
  * @author Switchboard
  */
@@ -68,7 +71,11 @@ final class CallPolicyInterceptor implements ClientInterceptor {
 		if (instances.isEmpty()) {
 			return next.newCall(method, callOptions);
 		}
-		CallPlan plan = new CallPlan(idempotent(method), false, Duration.ZERO);
+		boolean idempotent = idempotent(method);
+		String name = (method.getBareMethodName() != null) ? method.getBareMethodName() : method.getFullMethodName();
+		// Hedged as interface methods are; the attempt bound is for blocking calls: a deadline ends these.
+		CallPlan plan = new CallPlan(idempotent, MethodPolicies.hedged(this.runtime.getSettings(), name, idempotent),
+				Duration.ZERO);
 		return new PolicyUnaryCall<>(next, method, callOptions, this.runtime, plan, instances, this.observations);
 	}
 
@@ -78,17 +85,26 @@ final class CallPolicyInterceptor implements ClientInterceptor {
 	}
 
 	/**
-	 * Waits out backoffs between attempts: one daemon thread for every channel, which only starts the next
-	 * attempt (the attempt itself runs on grpc's threads). Its queue holds at most the retries the retry budgets
-	 * allow.
+	 * Waits out backoffs between attempts and hedge delays: one daemon thread for every channel, which only
+	 * starts the next attempt or the hedge (the attempt itself runs on grpc's threads). Its queue holds the
+	 * retries the retry budgets allow and one hedge timer per hedged call in flight, cancelled when the call
+	 * ends.
 	 */
 	static final class Retries {
 
-		static final ScheduledExecutorService SCHEDULER = Executors.newSingleThreadScheduledExecutor((task) -> {
-			Thread thread = new Thread(task, "switchboard-grpc-retries");
-			thread.setDaemon(true);
-			return thread;
-		});
+		static final ScheduledExecutorService SCHEDULER = scheduler();
+
+		private static ScheduledExecutorService scheduler() {
+			ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, (task) -> {
+				Thread thread = new Thread(task, "switchboard-grpc-retries");
+				thread.setDaemon(true);
+				return thread;
+			});
+			// Most hedge timers are cancelled (the first attempt answers in time): drop them at once rather than
+			// keep them queued until their delay passes.
+			scheduler.setRemoveOnCancelPolicy(true);
+			return scheduler;
+		}
 
 		private Retries() {
 		}

@@ -3,8 +3,10 @@ package dev.switchboard.autoconfigure.client.grpc;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.switchboard.autoconfigure.client.ClientProtocol;
@@ -43,15 +45,18 @@ final class GrpcServiceClientFactory implements ServiceClientProxyFactory {
 
 	private final ServiceClientGuards guards;
 
+	private final @Nullable Executor hedgeExecutor;
+
 	GrpcServiceClientFactory(SwitchboardGrpcChannelFactory<?> channels, ServiceClientProperties properties,
 			ServiceDiscovery discovery, JsonMapper jsonMapper, ServiceClientRuntimes runtimes,
-			ServiceClientGuards guards) {
+			ServiceClientGuards guards, @Nullable Executor hedgeExecutor) {
 		this.channels = channels;
 		this.properties = properties;
 		this.discovery = discovery;
 		this.jsonMapper = jsonMapper;
 		this.runtimes = runtimes;
 		this.guards = guards;
+		this.hedgeExecutor = hedgeExecutor;
 	}
 
 	@Override
@@ -67,7 +72,7 @@ final class GrpcServiceClientFactory implements ServiceClientProxyFactory {
 				: ServiceClientHttpServiceGroupConfigurer.DEFAULT_READ_TIMEOUT;
 		ServiceClientRuntime runtime = this.runtimes.getOrCreate(clientName,
 				(name) -> new ServiceClientRuntime(settings, MethodPolicies.of(settings, List.of(type)),
-						this.runtimes.getBalancers(), null));
+						this.runtimes.getBalancers(), this.hedgeExecutor));
 		this.channels.shareBalancer(clientName, runtime.getBalancer());
 		GrpcServiceClientInvocationHandler handler = new GrpcServiceClientInvocationHandler(contract, clientName,
 				settings.serviceId(), this.channels.channel(clientName), this.discovery, read, runtime);

@@ -1,11 +1,14 @@
 package dev.switchboard.autoconfigure.client.grpc;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -16,6 +19,7 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ClientCalls;
 import org.jspecify.annotations.Nullable;
 
+import dev.switchboard.autoconfigure.client.MethodPolicies;
 import dev.switchboard.autoconfigure.client.ServiceClientRuntime;
 import dev.switchboard.autoconfigure.client.rest.ServiceCallTimeoutException;
 import dev.switchboard.autoconfigure.grpc.internal.GrpcHttpStatus;
@@ -28,6 +32,7 @@ import dev.switchboard.core.balancer.CallOutcome;
 import dev.switchboard.core.call.Attempt;
 import dev.switchboard.core.call.CallExecution;
 import dev.switchboard.core.call.CallPlan;
+import dev.switchboard.core.call.CallTransport;
 
 import org.springframework.cloud.client.ServiceInstance;
 import org.springframework.http.HttpHeaders;
@@ -43,13 +48,16 @@ import org.springframework.web.client.RestClientException;
  * REST caller of the same interface sees: {@link HttpClientErrorException} / {@link HttpServerErrorException}
  * for errors the server's method raised, {@link ServiceCallTimeoutException} when the read timeout passes,
  * {@link ResourceAccessException} when no instance can be reached, {@link NoInstanceAvailableException} when
- * discovery knows none. Attempts, retries, the budget, instance exclusion and ejection are the client's
- * {@link dev.switchboard.core.call.CallPolicy}, the same as over REST: each attempt is pinned to the instance
- * the policy chose.
+ * discovery knows none. Attempts, retries, hedging, the budget, instance exclusion and ejection are the
+ * client's {@link dev.switchboard.core.call.CallPolicy}, the same as over REST: each attempt is pinned to the
+ * instance the policy chose. A method is hedged as over REST ({@link MethodPolicies#hedged}); the losing
+ * attempt's thread is interrupted, which makes grpc's blocking call cancel its RPC.
  *
  * @author Switchboard
  */
 final class GrpcServiceClientInvocationHandler implements InvocationHandler {
+
+	private static final Duration RACE_MARGIN = Duration.ofMillis(250);
 
 	private final ServiceInterfaceContract contract;
 
@@ -64,6 +72,9 @@ final class GrpcServiceClientInvocationHandler implements InvocationHandler {
 	private final Duration readTimeout;
 
 	private final ServiceClientRuntime runtime;
+
+	/** The plan of each method, worked out on its first call. */
+	private final Map<Method, CallPlan> plans = new ConcurrentHashMap<>();
 
 	GrpcServiceClientInvocationHandler(ServiceInterfaceContract contract, String clientName, String serviceId,
 			Channel channel, ServiceDiscovery discovery, Duration readTimeout, ServiceClientRuntime runtime) {
@@ -97,11 +108,39 @@ final class GrpcServiceClientInvocationHandler implements InvocationHandler {
 			throw new NoInstanceAvailableException(this.serviceId, this.discovery.backend(), null);
 		}
 		Object[] arguments = (args != null) ? args : new Object[0];
-		CallPlan plan = new CallPlan(call.idempotent(), false, this.readTimeout);
-		return CallExecution.run(this.runtime.getCallPolicy(), plan, instances,
-				(instance, number, maxAttempts) -> attempt(call, arguments, instance))
-			.get()
-			.value();
+		CallPlan plan = this.plans.computeIfAbsent(method, (key) -> plan(call));
+		return CallExecution.run(this.runtime.getCallPolicy(), plan, instances, new CallTransport<Reply>() {
+
+			@Override
+			public Attempt<Reply> send(ServiceInstance instance, int number, int maxAttempts) {
+				return attempt(call, arguments, instance);
+			}
+
+			@Override
+			public RuntimeException hedgeTimeout(Duration bound) {
+				return new ServiceCallTimeoutException("gRPC call " + call.descriptor().getFullMethodName()
+						+ " to service '" + GrpcServiceClientInvocationHandler.this.serviceId
+						+ "': no hedged attempt answered within " + bound.toMillis() + "ms (read timeout "
+						+ GrpcServiceClientInvocationHandler.this.readTimeout.toMillis() + "ms + " + RACE_MARGIN.toMillis()
+						+ "ms)", new InterruptedIOException("Hedged attempts still running when the call gave up"));
+			}
+
+			@Override
+			public RuntimeException interrupted() {
+				return new ResourceAccessException("Interrupted while waiting for a hedged gRPC call");
+			}
+
+		}).get().value();
+	}
+
+	/**
+	 * The plan of a method: hedged exactly as over REST. Each attempt carries the read timeout as its deadline;
+	 * a hedged call waits a margin longer for its last attempt, so that the deadline, not the wait, ends it.
+	 */
+	private CallPlan plan(ContractMethod call) {
+		return new CallPlan(call.idempotent(),
+				MethodPolicies.hedged(this.runtime.getSettings(), call.method().getName(), call.idempotent()),
+				this.readTimeout.plus(RACE_MARGIN));
 	}
 
 	/**

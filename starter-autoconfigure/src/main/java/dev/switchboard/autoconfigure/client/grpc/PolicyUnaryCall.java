@@ -1,15 +1,18 @@
 package dev.switchboard.autoconfigure.client.grpc;
 
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.grpc.Attributes;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ClientCall;
+import io.grpc.Deadline;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
@@ -17,10 +20,8 @@ import io.micrometer.observation.Observation;
 import org.jspecify.annotations.Nullable;
 
 import dev.switchboard.autoconfigure.client.ServiceClientRuntime;
-import dev.switchboard.autoconfigure.grpc.internal.GrpcHttpStatus;
 import dev.switchboard.autoconfigure.observation.ServiceCallObservationContext;
 import dev.switchboard.autoconfigure.observation.SwitchboardObservations;
-import dev.switchboard.core.balancer.CallOutcome;
 import dev.switchboard.core.balancer.LoadBalancer;
 import dev.switchboard.core.call.Attempt;
 import dev.switchboard.core.call.CallAttempts;
@@ -30,9 +31,13 @@ import org.springframework.cloud.client.ServiceInstance;
 
 /**
  * One unary call of a generated stub under the call policy: keeps the request (one message, sent at
- * {@link #halfClose()}), runs it as attempts on the underlying channel, each pinned to the instance the policy
- * chose, and hands the caller's listener only the attempt that ends the call. grpc's own transparent retry still
- * works inside each attempt.
+ * {@link #halfClose()}), runs it as {@link PolicyAttempt attempts} on the underlying channel, each pinned to the
+ * instance the policy chose, and hands the caller's listener only the attempt that ends the call, exactly once.
+ * grpc's own transparent retry still works inside each attempt.
+ * <p>
+ * A hedged call ({@link CallAttempts#hedgeDelay()}) starts a second attempt when the first is still running
+ * after the delay; the first useful answer wins and the other attempt's call is cancelled, so its server sees the
+ * cancellation. The caller's deadline applies to every attempt, and the caller's cancellation cancels them all.
  *
  * @param <Q> the request type
  * @param <R> the response type
@@ -61,13 +66,17 @@ final class PolicyUnaryCall<Q, R> extends ClientCall<Q, R> {
 
 	private @Nullable Q message;
 
+	/** Guarded by {@code this}. */
 	private int requested;
 
-	/** Guarded by {@code this}. */
-	private @Nullable ClientCall<Q, R> current;
+	/** Guarded by {@code this}: the attempts started and not ended, two while a hedge races the first. */
+	private final List<PolicyAttempt<Q, R>> running = new ArrayList<>(2);
 
 	/** Guarded by {@code this}. */
 	private @Nullable Future<?> pendingRetry;
+
+	/** Guarded by {@code this}. */
+	private @Nullable Future<?> pendingHedge;
 
 	/** Guarded by {@code this}. */
 	private boolean closed;
@@ -97,14 +106,12 @@ final class PolicyUnaryCall<Q, R> extends ClientCall<Q, R> {
 
 	@Override
 	public void request(int numMessages) {
-		ClientCall<Q, R> call;
+		List<PolicyAttempt<Q, R>> calls;
 		synchronized (this) {
 			this.requested += numMessages;
-			call = this.current;
+			calls = List.copyOf(this.running);
 		}
-		if (call != null) {
-			call.request(numMessages);
-		}
+		calls.forEach((attempt) -> attempt.request(numMessages));
 	}
 
 	@Override
@@ -119,15 +126,13 @@ final class PolicyUnaryCall<Q, R> extends ClientCall<Q, R> {
 
 	@Override
 	public void cancel(@Nullable String reason, @Nullable Throwable cause) {
-		ClientCall<Q, R> call;
+		List<PolicyAttempt<Q, R>> calls;
 		synchronized (this) {
 			this.cancelled = true;
-			call = this.current;
-			if (call == null) {
+			cancelTimers();
+			calls = List.copyOf(this.running);
+			if (calls.isEmpty()) {
 				// Between attempts (or before the first): nothing below will close the call, so close it here.
-				if (this.pendingRetry != null) {
-					this.pendingRetry.cancel(false);
-				}
 				if (this.closed || this.listener == null) {
 					this.closed = true;
 					return;
@@ -135,8 +140,9 @@ final class PolicyUnaryCall<Q, R> extends ClientCall<Q, R> {
 				this.closed = true;
 			}
 		}
-		if (call != null) {
-			call.cancel(reason, cause);
+		if (!calls.isEmpty()) {
+			// Each ends as cancelled; the first to end closes the call.
+			calls.forEach((attempt) -> attempt.cancel(reason, cause));
 			return;
 		}
 		this.listener.onClose(Status.CANCELLED.withDescription(reason).withCause(cause), new Metadata());
@@ -144,139 +150,134 @@ final class PolicyUnaryCall<Q, R> extends ClientCall<Q, R> {
 
 	@Override
 	public boolean isReady() {
-		ClientCall<Q, R> call = this.current;
-		return call != null && call.isReady();
+		PolicyAttempt<Q, R> attempt = first();
+		return attempt != null && attempt.isReady();
 	}
 
 	@Override
 	public Attributes getAttributes() {
-		ClientCall<Q, R> call = this.current;
-		return (call != null) ? call.getAttributes() : Attributes.EMPTY;
+		PolicyAttempt<Q, R> attempt = first();
+		return (attempt != null) ? attempt.call().getAttributes() : Attributes.EMPTY;
 	}
 
+	private synchronized @Nullable PolicyAttempt<Q, R> first() {
+		return this.running.isEmpty() ? null : this.running.get(0);
+	}
+
+	/**
+	 * Starts the first attempt or a retry, and times the hedge of the first.
+	 */
 	private void startAttempt() {
-		Listener<R> callerListener = this.listener;
-		if (callerListener == null) {
+		if (this.listener == null) {
 			throw new IllegalStateException("Call not started");
 		}
-		ServiceInstance instance;
-		ClientCall<Q, R> call;
-		AtomicBoolean sent = new AtomicBoolean();
-		AtomicReference<@Nullable ServiceInstance> chosen = this.options.getOption(DiscoveryTarget.CHOSEN_INSTANCE);
-		AtomicReference<@Nullable ServiceInstance> holder = (chosen != null) ? chosen : new AtomicReference<>();
+		PolicyAttempt<Q, R> attempt;
 		int requested;
 		synchronized (this) {
 			if (this.closed) {
 				return;
 			}
 			this.pendingRetry = null;
-			instance = this.attempts.next();
-			holder.set(null);
-			call = this.next.newCall(this.method, this.options.withOption(DiscoveryTarget.PINNED_INSTANCE, instance)
-				.withOption(DiscoveryTarget.REQUEST_SENT, sent)
-				.withOption(DiscoveryTarget.CHOSEN_INSTANCE, holder));
-			this.current = call;
+			attempt = newAttempt(this.attempts.next());
 			requested = this.requested;
+			Duration delay = this.attempts.hedgeDelay();
+			if (delay != null && attempt.ongoing().number() == 1) {
+				this.pendingHedge = CallPolicyInterceptor.Retries.SCHEDULER.schedule(this::startHedge,
+						delay.toNanos(), TimeUnit.NANOSECONDS);
+			}
 		}
-		Metadata attemptHeaders = new Metadata();
-		if (this.headers != null) {
-			attemptHeaders.merge(this.headers);
-		}
-		call.start(new AttemptListener(instance, sent, holder, observeAttempt(instance)), attemptHeaders);
-		if (requested > 0) {
-			call.request(requested);
-		}
-		if (this.message != null) {
-			call.sendMessage(this.message);
-		}
-		call.halfClose();
+		attempt.start(this.headers, requested, this.message);
 	}
 
-	private @Nullable Observation observeAttempt(ServiceInstance instance) {
+	/**
+	 * Starts the hedge, if the first attempt is still running, the caller's deadline has not passed and the
+	 * policy allows it.
+	 */
+	private void startHedge() {
+		PolicyAttempt<Q, R> attempt;
+		int requested;
+		synchronized (this) {
+			this.pendingHedge = null;
+			Deadline deadline = this.options.getDeadline();
+			if (this.closed || this.cancelled || (deadline != null && deadline.isExpired())) {
+				return;
+			}
+			CallAttempts.Ongoing hedge = this.attempts.hedge();
+			if (hedge == null) {
+				return;
+			}
+			attempt = newAttempt(hedge);
+			requested = this.requested;
+		}
+		attempt.start(this.headers, requested, this.message);
+	}
+
+	private PolicyAttempt<Q, R> newAttempt(CallAttempts.Ongoing ongoing) {
+		PolicyAttempt<Q, R> attempt = new PolicyAttempt<>(this.next, this.method, this.options, ongoing,
+				observeAttempt(ongoing), this.runtime.getSettings().retry().statuses(), this::ended);
+		this.running.add(attempt);
+		return attempt;
+	}
+
+	private void cancelTimers() {
+		if (this.pendingRetry != null) {
+			this.pendingRetry.cancel(false);
+			this.pendingRetry = null;
+		}
+		if (this.pendingHedge != null) {
+			this.pendingHedge.cancel(false);
+			this.pendingHedge = null;
+		}
+	}
+
+	private @Nullable Observation observeAttempt(CallAttempts.Ongoing ongoing) {
 		if (!this.observations.isEnabled()) {
 			return null;
 		}
 		String name = this.method.getBareMethodName();
 		ServiceCallObservationContext context = new ServiceCallObservationContext(
 				this.runtime.getSettings().name(), (name != null) ? name : this.method.getFullMethodName(), "grpc",
-				this.attempts.number());
-		context.setInstance(LoadBalancer.key(instance));
+				ongoing.number());
+		context.setInstance(LoadBalancer.key(ongoing.instance()));
 		return this.observations.attempt(context, this.callObservation).start();
 	}
 
 	/**
-	 * Keeps an attempt's answer until it is known whether the attempt ends the call.
+	 * An attempt ended: retry, wait for the other attempt of a hedged call, or end the call with it, cancelling
+	 * the attempt it beat.
 	 */
-	private final class AttemptListener extends Listener<R> {
-
-		private final ServiceInstance instance;
-
-		private final AtomicBoolean sent;
-
-		private final AtomicReference<@Nullable ServiceInstance> chosen;
-
-		private final @Nullable Observation observation;
-
-		private @Nullable Metadata responseHeaders;
-
-		private @Nullable R response;
-
-		AttemptListener(ServiceInstance instance, AtomicBoolean sent, AtomicReference<@Nullable ServiceInstance> chosen,
-				@Nullable Observation observation) {
-			this.instance = instance;
-			this.sent = sent;
-			this.chosen = chosen;
-			this.observation = observation;
-		}
-
-		@Override
-		public void onHeaders(Metadata headers) {
-			this.responseHeaders = headers;
-		}
-
-		@Override
-		public void onMessage(R message) {
-			this.response = message;
-		}
-
-		@Override
-		public void onClose(Status status, Metadata trailers) {
-			ServiceInstance served = this.chosen.get();
-			ServiceInstance actual = (served != null) ? served : this.instance;
-			Attempt<Status> attempt = status.isOk() ? Attempt.response(actual, status, CallOutcome.SUCCESS, false)
-					: GrpcCallOutcomes.failedAttempt(actual, status, this.sent.get(),
-							GrpcHttpStatus.fromTrailers(trailers), status.asRuntimeException(trailers),
-							PolicyUnaryCall.this.runtime.getSettings().retry().statuses());
-			if (this.observation != null) {
-				ServiceCallObservationContext context = (ServiceCallObservationContext) this.observation.getContext();
-				context.setInstance(LoadBalancer.key(actual));
-				context.setOutcome(attempt.callOutcome().name());
-				if (!status.isOk()) {
-					this.observation.error(status.asRuntimeException(trailers));
-				}
-				this.observation.stop();
+	private void ended(PolicyAttempt<Q, R> attempt, Attempt<Status> result, Status status, Metadata trailers) {
+		List<PolicyAttempt<Q, R>> losers;
+		synchronized (this) {
+			this.running.remove(attempt);
+			long wait = this.attempts.ended(attempt.ongoing(), result);
+			if (wait == CallAttempts.DISCARD || this.closed) {
+				return;
 			}
-			long wait;
-			synchronized (PolicyUnaryCall.this) {
-				PolicyUnaryCall.this.current = null;
-				wait = PolicyUnaryCall.this.attempts.ended(attempt);
-				if (wait != CallAttempts.DONE && !PolicyUnaryCall.this.closed && !PolicyUnaryCall.this.cancelled) {
-					PolicyUnaryCall.this.pendingRetry = CallPolicyInterceptor.Retries.SCHEDULER
-						.schedule(PolicyUnaryCall.this::startAttempt, wait, TimeUnit.MILLISECONDS);
-					return;
-				}
-				PolicyUnaryCall.this.closed = true;
+			if (wait != CallAttempts.DONE && !this.cancelled) {
+				this.pendingRetry = CallPolicyInterceptor.Retries.SCHEDULER.schedule(this::startAttempt, wait,
+						TimeUnit.MILLISECONDS);
+				return;
 			}
-			Listener<R> caller = PolicyUnaryCall.this.listener;
-			if (this.responseHeaders != null) {
-				caller.onHeaders(this.responseHeaders);
-			}
-			if (this.response != null) {
-				caller.onMessage(this.response);
-			}
-			caller.onClose(status, trailers);
+			this.closed = true;
+			cancelTimers();
+			losers = List.copyOf(this.running);
 		}
-
+		losers.forEach((loser) -> loser.cancel("Another attempt of the hedged call answered first", null));
+		AtomicReference<@Nullable ServiceInstance> chosen = this.options.getOption(DiscoveryTarget.CHOSEN_INSTANCE);
+		if (chosen != null) {
+			// The call's observation names the instance that answered.
+			chosen.set(attempt.instance());
+		}
+		Listener<R> caller = this.listener;
+		Executor executor = this.options.getExecutor();
+		if (executor != null) {
+			// The caller's listener runs on the caller's executor, as grpc runs it.
+			executor.execute(() -> attempt.deliver(caller, status, trailers));
+		}
+		else {
+			attempt.deliver(caller, status, trailers);
+		}
 	}
 
 }

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 
 import io.grpc.ChannelCredentials;
 import io.grpc.InsecureChannelCredentials;
@@ -65,6 +66,8 @@ public class SwitchboardGrpcChannelFactory<T extends ManagedChannelBuilder<T>> e
 
 	private final @Nullable ServiceClientRuntimes runtimes;
 
+	private final @Nullable Executor hedgeExecutor;
+
 	private final Map<String, LoadBalancer> balancers = new ConcurrentHashMap<>();
 
 	private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
@@ -103,8 +106,32 @@ public class SwitchboardGrpcChannelFactory<T extends ManagedChannelBuilder<T>> e
 			ClientInterceptorsConfigurer interceptorsConfigurer, ServiceClientProperties properties,
 			ServiceDiscovery discovery, @Nullable SslBundles sslBundles, SwitchboardObservations observations,
 			PropagatedHeaders propagatedHeaders, @Nullable ServiceClientRuntimes runtimes) {
+		this(globalCustomizers, interceptorsConfigurer, properties, discovery, sslBundles, observations,
+				propagatedHeaders, runtimes, null);
+	}
+
+	/**
+	 * Creates a factory whose channels run each client's call policy for generated stubs, hedging included.
+	 * @param globalCustomizers Spring gRPC's channel builder customizers
+	 * @param interceptorsConfigurer applies Spring gRPC's global client interceptors
+	 * @param properties Switchboard's client properties
+	 * @param discovery the discovery view channels resolve through
+	 * @param sslBundles the SSL bundles named by {@code switchboard.clients.<name>.tls.bundle}, if any
+	 * @param observations observes the calls of the channels
+	 * @param propagatedHeaders the incoming headers copied to the metadata of every call
+	 * @param runtimes the runtimes of the service clients (balancer, call policy, statistics), or {@code null}
+	 * for channels that only balance
+	 * @param hedgeExecutor the call executor the runtimes this factory creates hedge with, or {@code null} for
+	 * no hedging
+	 */
+	public SwitchboardGrpcChannelFactory(List<GrpcChannelBuilderCustomizer<T>> globalCustomizers,
+			ClientInterceptorsConfigurer interceptorsConfigurer, ServiceClientProperties properties,
+			ServiceDiscovery discovery, @Nullable SslBundles sslBundles, SwitchboardObservations observations,
+			PropagatedHeaders propagatedHeaders, @Nullable ServiceClientRuntimes runtimes,
+			@Nullable Executor hedgeExecutor) {
 		super(globalCustomizers, interceptorsConfigurer);
 		this.runtimes = runtimes;
+		this.hedgeExecutor = hedgeExecutor;
 		this.observations = observations;
 		this.propagatedHeaders = propagatedHeaders;
 		this.properties = properties;
@@ -156,7 +183,8 @@ public class SwitchboardGrpcChannelFactory<T extends ManagedChannelBuilder<T>> e
 							+ settings.serviceId() + " for fixed addresses)");
 		}
 		ServiceClientRuntime runtime = (this.runtimes != null) ? this.runtimes.getOrCreate(clientName,
-				(name) -> new ServiceClientRuntime(settings, MethodPolicies.none(), this.runtimes.getBalancers(), null))
+				(name) -> new ServiceClientRuntime(settings, MethodPolicies.none(), this.runtimes.getBalancers(),
+						this.hedgeExecutor))
 				: null;
 		// Without runtimes, gRPC's ready subchannels are the healthy instances: no outlier detector.
 		LoadBalancer balancer = this.balancers.computeIfAbsent(clientName,

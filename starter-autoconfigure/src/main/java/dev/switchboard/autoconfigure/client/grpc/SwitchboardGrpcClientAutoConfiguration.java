@@ -1,6 +1,7 @@
 package dev.switchboard.autoconfigure.client.grpc;
 
 import java.util.List;
+import java.util.concurrent.ExecutorService;
 
 import io.grpc.ManagedChannel;
 import tools.jackson.databind.json.JsonMapper;
@@ -16,6 +17,7 @@ import dev.switchboard.core.annotation.GrpcClient;
 import dev.switchboard.core.discovery.ServiceDiscovery;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -53,7 +55,8 @@ public final class SwitchboardGrpcClientAutoConfiguration {
 			ObjectProvider<ClientInterceptorsConfigurer> interceptorsConfigurer,
 			ObjectProvider<GrpcChannelBuilderCustomizer<?>> customizers, ApplicationContext context,
 			ObjectProvider<SwitchboardObservations> observations, ObjectProvider<PropagatedHeaders> propagatedHeaders,
-			ObjectProvider<ServiceClientRuntimes> runtimes) {
+			ObjectProvider<ServiceClientRuntimes> runtimes,
+			@Qualifier(ServiceClientAutoConfiguration.HEDGE_EXECUTOR_BEAN_NAME) ObjectProvider<ExecutorService> hedgeExecutor) {
 		List<GrpcChannelBuilderCustomizer<?>> ordered = customizers.orderedStream().toList();
 		// Spring gRPC's own customizers (spring.grpc.client.* defaults, compression) apply here too.
 		GrpcChannelBuilderCustomizer all = (target, builder) -> ordered
@@ -65,7 +68,8 @@ public final class SwitchboardGrpcClientAutoConfiguration {
 		});
 		return new SwitchboardGrpcChannelFactory(List.of(all), interceptors, properties, discovery,
 				sslBundles.getIfAvailable(), observations.getIfAvailable(() -> SwitchboardObservations.NOOP),
-				propagatedHeaders.getIfAvailable(() -> PropagatedHeaders.NONE), runtimes.getIfAvailable());
+				propagatedHeaders.getIfAvailable(() -> PropagatedHeaders.NONE), runtimes.getIfAvailable(),
+				hedgeExecutor.getIfAvailable());
 	}
 
 	@Bean
@@ -78,9 +82,10 @@ public final class SwitchboardGrpcClientAutoConfiguration {
 	@ConditionalOnMissingBean
 	GrpcServiceClientFactory switchboardGrpcServiceClientFactory(SwitchboardGrpcChannelFactory<?> channelFactory,
 			ServiceClientProperties properties, ServiceDiscovery discovery, ObjectProvider<JsonMapper> jsonMapper,
-			ServiceClientRuntimes runtimes, ServiceClientGuards guards) {
+			ServiceClientRuntimes runtimes, ServiceClientGuards guards,
+			@Qualifier(ServiceClientAutoConfiguration.HEDGE_EXECUTOR_BEAN_NAME) ObjectProvider<ExecutorService> hedgeExecutor) {
 		return new GrpcServiceClientFactory(channelFactory, properties, discovery,
-				jsonMapper.getIfAvailable(JsonMapper::shared), runtimes, guards);
+				jsonMapper.getIfAvailable(JsonMapper::shared), runtimes, guards, hedgeExecutor.getIfAvailable());
 	}
 
 }

@@ -82,6 +82,12 @@ class GrpcStubClientTests {
 					"switchboard.clients.policy.grpc.idempotent-methods=switchboard.test.inventory.InventoryService/GetItem",
 					"switchboard.clients.strict.service-id=policy", "switchboard.clients.strict.retry.backoff=5ms",
 					"switchboard.clients.strict.outlier.enabled=false",
+					"switchboard.clients.hedging.service-id=policy", "switchboard.clients.hedging.hedge.enabled=true",
+					"switchboard.clients.hedging.hedge.delay=50ms",
+					"switchboard.clients.stingy.service-id=policy", "switchboard.clients.stingy.hedge.enabled=true",
+					"switchboard.clients.stingy.hedge.delay=50ms",
+					"switchboard.clients.stingy.retry.budget.min-per-second=0",
+					"switchboard.clients.stingy.retry.budget.percent=0",
 					"switchboard.client-defaults.load-balancer=round-robin")
 			.run();
 		// Connect to both instances before the tests, with a deadline generous enough for a loaded machine:
@@ -213,6 +219,123 @@ class GrpcStubClientTests {
 				.getInstance()).isEqualTo("second");
 		}
 		assertThat(first.calls() - firstBefore).isPositive();
+	}
+
+	@Test
+	void slowIdempotentStubCallIsHedgedOnTheOtherInstanceAndTheSlowCallCancelled() {
+		InventoryServiceBlockingStub stub = InventoryServiceGrpc.newBlockingStub(connected("hedging"));
+		ClientStatistics statistics = statistics("hedging");
+		long hedgesBefore = statistics.getHedges();
+		long cancelledBefore = statistics.getCancelled();
+		int slowBefore = first.calls();
+		int slowCancelledBefore = first.cancelled();
+		// Round-robin sends first attempts to the slow instance too; each is hedged on the other, which wins.
+		for (int i = 0; i < 4; i++) {
+			long start = System.nanoTime();
+			Item item = stub.getItemSafe(ItemRequest.newBuilder().setSku("slow-at:first").setDelayMillis(500).build());
+			assertThat(item.getInstance()).isEqualTo("second");
+			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(400));
+		}
+		// The fault happened: attempts reached the slow instance, and the slow server saw each cancelled.
+		int slowCalls = first.calls() - slowBefore;
+		assertThat(slowCalls).isPositive();
+		org.awaitility.Awaitility.await()
+			.atMost(Duration.ofSeconds(5))
+			.untilAsserted(() -> assertThat(first.cancelled() - slowCancelledBefore).isEqualTo(slowCalls));
+		// Every hedged call's loser (on a loaded machine, now and then a hedge that lost to a first attempt slower
+		// than the delay) was counted as cancelled.
+		long hedges = statistics.getHedges() - hedgesBefore;
+		assertThat(hedges).isGreaterThanOrEqualTo(slowCalls).isLessThanOrEqualTo(4);
+		org.awaitility.Awaitility.await()
+			.atMost(Duration.ofSeconds(5))
+			.untilAsserted(() -> assertThat(statistics.getCancelled() - cancelledBefore).isEqualTo(hedges));
+	}
+
+	@Test
+	void slowStubCallOfAMethodThatIsNotIdempotentIsNotHedged() {
+		InventoryServiceBlockingStub stub = InventoryServiceGrpc.newBlockingStub(connected("hedging"));
+		ClientStatistics statistics = statistics("hedging");
+		long hedgesBefore = statistics.getHedges();
+		List<String> answers = new ArrayList<>();
+		for (int i = 0; i < 4; i++) {
+			long start = System.nanoTime();
+			String instance = stub.getItem(ItemRequest.newBuilder().setSku("slow-at:first").setDelayMillis(200).build())
+				.getInstance();
+			answers.add(instance);
+			if (instance.equals("first")) {
+				// Nothing raced the slow attempt: the call waited for it.
+				assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(200));
+			}
+		}
+		// The fault happened: the slow instance answered.
+		assertThat(answers).contains("first");
+		assertThat(statistics.getHedges()).isEqualTo(hedgesBefore);
+	}
+
+	@Test
+	void cancellingAHedgedStubCallCancelsBothAttempts() {
+		InventoryServiceFutureStub stub = InventoryServiceGrpc.newFutureStub(connected("hedging"));
+		ClientStatistics statistics = statistics("hedging");
+		long hedgesBefore = statistics.getHedges();
+		int callsBefore = first.calls() + second.calls();
+		int cancelledBefore = first.cancelled() + second.cancelled();
+		com.google.common.util.concurrent.ListenableFuture<Item> future = stub
+			.getItemSafe(ItemRequest.newBuilder().setSku("slow").setDelayMillis(3000).build());
+		// Both attempts reached their servers: the first, and the hedge sent after the delay.
+		org.awaitility.Awaitility.await()
+			.atMost(Duration.ofSeconds(5))
+			.until(() -> first.calls() + second.calls() - callsBefore == 2);
+		assertThat(statistics.getHedges() - hedgesBefore).isOne();
+		future.cancel(true);
+		org.awaitility.Awaitility.await()
+			.atMost(Duration.ofSeconds(5))
+			.untilAsserted(() -> assertThat(first.cancelled() + second.cancelled() - cancelledBefore).isEqualTo(2));
+		assertThat(future.isCancelled()).isTrue();
+	}
+
+	@Test
+	void noHedgeIsSentOnceTheCallersDeadlineEndedTheCall() {
+		InventoryServiceBlockingStub stub = InventoryServiceGrpc.newBlockingStub(connected("hedging"));
+		ClientStatistics statistics = statistics("hedging");
+		long hedgesBefore = statistics.getHedges();
+		assertThatExceptionOfType(StatusRuntimeException.class)
+			.isThrownBy(() -> stub.withDeadlineAfter(20, TimeUnit.MILLISECONDS)
+				.getItemSafe(ItemRequest.newBuilder().setSku("slow").setDelayMillis(500).build()))
+			.satisfies((ex) -> assertThat(ex.getStatus().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED));
+		// The deadline (20 ms) came before the hedge delay (50 ms): the call ended with its first attempt, and its
+		// hedge timer with it.
+		assertThat(statistics.getHedges()).isEqualTo(hedgesBefore);
+	}
+
+	@Test
+	void hedgeRefusedByTheRetryBudgetIsCountedAndNotSent() {
+		InventoryServiceBlockingStub stub = InventoryServiceGrpc.newBlockingStub(connected("stingy"));
+		ClientStatistics statistics = statistics("stingy");
+		long refusalsBefore = statistics.getBudgetRefusals();
+		int callsBefore = first.calls() + second.calls();
+		Item item = stub.getItemSafe(ItemRequest.newBuilder().setSku("slow").setDelayMillis(200).build());
+		assertThat(item.getSku()).isEqualTo("slow");
+		// The hedge was due (the call took longer than the delay), the budget refused it, and only one call left.
+		assertThat(statistics.getBudgetRefusals() - refusalsBefore).isOne();
+		assertThat(statistics.getHedges()).isZero();
+		assertThat(first.calls() + second.calls() - callsBefore).isOne();
+	}
+
+	/**
+	 * The client's channel once both instances answered through it, so that an attempt pinned to either is
+	 * served by it.
+	 */
+	private static Channel connected(String client) {
+		Channel channel = channel(client);
+		InventoryServiceBlockingStub stub = InventoryServiceGrpc.newBlockingStub(channel);
+		java.util.Set<String> answered = new java.util.HashSet<>();
+		org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> {
+			answered.add(stub.withDeadlineAfter(10, TimeUnit.SECONDS)
+				.getItem(ItemRequest.newBuilder().setSku("warm-up").build())
+				.getInstance());
+			return answered.size() == 2;
+		});
+		return channel;
 	}
 
 	private static Channel channel(String client) {

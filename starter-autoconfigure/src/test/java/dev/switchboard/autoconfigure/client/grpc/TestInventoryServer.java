@@ -2,9 +2,11 @@ package dev.switchboard.autoconfigure.client.grpc;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.grpc.Context;
 import io.grpc.Server;
 import io.grpc.Status;
 import io.grpc.netty.NettyServerBuilder;
@@ -16,7 +18,8 @@ import dev.switchboard.autoconfigure.client.grpc.proto.ItemRequest;
 
 /**
  * A real gRPC server (Netty) on a random loopback port serving the test inventory service: answers name the
- * server, {@code missing} is NOT_FOUND, {@code delay_millis} delays the answer.
+ * server, {@code missing} is NOT_FOUND, {@code delay_millis} delays the answer (only on the named server for
+ * {@code slow-at:<name>}); a call the client cancels while it is delayed is counted and not answered.
  *
  * @author Switchboard
  */
@@ -25,6 +28,8 @@ final class TestInventoryServer implements AutoCloseable {
 	private final Server server;
 
 	private final AtomicInteger calls = new AtomicInteger();
+
+	private final AtomicInteger cancelled = new AtomicInteger();
 
 	TestInventoryServer(String name) throws IOException {
 		this.server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
@@ -47,7 +52,12 @@ final class TestInventoryServer implements AutoCloseable {
 						observer.onError(Status.NOT_FOUND.withDescription("no item missing").asRuntimeException());
 						return;
 					}
-					sleep(request.getDelayMillis());
+					boolean slowHere = !request.getSku().startsWith("slow-at:")
+							|| request.getSku().equals("slow-at:" + name);
+					if (slowHere && !await(request.getDelayMillis())) {
+						TestInventoryServer.this.cancelled.incrementAndGet();
+						return;
+					}
 					observer.onNext(Item.newBuilder().setSku(request.getSku()).setInstance(name).build());
 					observer.onCompleted();
 				}
@@ -69,12 +79,27 @@ final class TestInventoryServer implements AutoCloseable {
 		return this.calls.get();
 	}
 
-	private static void sleep(long millis) {
+	int cancelled() {
+		return this.cancelled.get();
+	}
+
+	/**
+	 * Waits, unless the client cancels the call first: grpc cancels the call's context as soon as the
+	 * cancellation arrives, while the handler still runs.
+	 * @return {@code false} if the call was cancelled
+	 */
+	private static boolean await(long millis) {
+		if (millis <= 0) {
+			return true;
+		}
+		CountDownLatch cancelled = new CountDownLatch(1);
+		Context.current().addListener((context) -> cancelled.countDown(), Runnable::run);
 		try {
-			Thread.sleep(millis);
+			return !cancelled.await(millis, TimeUnit.MILLISECONDS);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
+			return true;
 		}
 	}
 
