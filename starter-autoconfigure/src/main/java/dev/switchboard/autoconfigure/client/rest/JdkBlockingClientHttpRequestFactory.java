@@ -21,14 +21,17 @@ import org.springframework.util.Assert;
  * ({@code HttpClientImpl.sendAsync} -> {@code whenCompleteAsync(..., ASYNC_POOL)}), which no setting of Spring's
  * factory or of the {@code HttpClient} changes. On Java 17 to 24 with at most 2 CPUs (common pool parallelism 1)
  * that executor starts a new thread per task: a JFR recording counted 37,205 thread starts in 10 s of one
- * {@code RestClient}, and this factory measured about twice the calls/s at about half the CPU per call of Spring's
- * on the same machine (docs/benchmarks.md). The blocking {@code send} runs the exchange on the calling thread
+ * {@code RestClient}. Measured beside Spring's factory on a 2-CPU machine (docs/benchmarks.md), this one made 2-3x
+ * the calls/s at about half the CPU per call on Java 17, and about 1.5x at three quarters of the CPU on Java 25
+ * (which starts no thread but still hops). The blocking {@code send} runs the exchange on the calling thread
  * until it waits for the selector, and hops to no other executor.
  * <p>
  * The request body is buffered and sent with its length (Spring's streams it through a publisher fed by another
  * thread, a hop this factory exists to avoid); headers are mapped as Spring's factory maps them; the read timeout
  * bounds the wait for the response headers (the JDK's request timeout) and the reading of the body, as Spring's
  * does. Response compression (Spring's {@code enableCompression}) is not offered: Spring Boot does not switch it on.
+ * Like Spring's, it keeps the JDK client's own retry: a GET or HEAD whose connection closes before any response byte
+ * is sent once more on a new connection, which no setting of the client switches off.
  *
  * @author Switchboard
  */

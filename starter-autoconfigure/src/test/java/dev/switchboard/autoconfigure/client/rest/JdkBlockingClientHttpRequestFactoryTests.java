@@ -54,8 +54,12 @@ class JdkBlockingClientHttpRequestFactoryTests {
 
 	private static int deadPort;
 
-	private final JdkBlockingClientHttpRequestFactory factory = new JdkBlockingClientHttpRequestFactoryBuilder()
-		.build(HttpClientSettings.defaults().withTimeouts(Duration.ofSeconds(2), Duration.ofMillis(500)));
+	// Generous for the calls that must succeed on a loaded machine, short for those that must time out.
+	private static final JdkBlockingClientHttpRequestFactory factory = new JdkBlockingClientHttpRequestFactoryBuilder()
+		.build(HttpClientSettings.defaults().withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(10)));
+
+	private static final JdkBlockingClientHttpRequestFactory impatient = new JdkBlockingClientHttpRequestFactoryBuilder()
+		.build(HttpClientSettings.defaults().withTimeouts(Duration.ofSeconds(5), Duration.ofMillis(1500)));
 
 	@BeforeAll
 	static void startServers() throws IOException {
@@ -92,7 +96,7 @@ class JdkBlockingClientHttpRequestFactoryTests {
 
 	@Test
 	void getReturnsStatusHeadersAndBody() throws IOException {
-		ClientHttpRequest request = this.factory.createRequest(URI.create(server.url() + "/items/42?size=3"),
+		ClientHttpRequest request = factory.createRequest(URI.create(server.url() + "/items/42?size=3"),
 				HttpMethod.GET);
 		request.getHeaders().add("X-Team", "blue");
 		try (ClientHttpResponse response = request.execute()) {
@@ -107,7 +111,7 @@ class JdkBlockingClientHttpRequestFactoryTests {
 
 	@Test
 	void postSendsTheBodyThroughRestClient() {
-		RestClient client = RestClient.builder().requestFactory(this.factory).baseUrl(server.url()).build();
+		RestClient client = RestClient.builder().requestFactory(factory).baseUrl(server.url()).build();
 		String answer = client.post().uri("/items/7").contentType(MediaType.TEXT_PLAIN).body("hello").retrieve()
 			.body(String.class);
 		assertThat(answer).contains("\"method\":\"POST\"").contains("\"body\":\"hello\"");
@@ -115,7 +119,7 @@ class JdkBlockingClientHttpRequestFactoryTests {
 
 	@Test
 	void bodyWrittenToTheRequestStreamIsSent() throws IOException {
-		ClientHttpRequest request = this.factory.createRequest(URI.create(server.url() + "/items/8"), HttpMethod.PUT);
+		ClientHttpRequest request = factory.createRequest(URI.create(server.url() + "/items/8"), HttpMethod.PUT);
 		request.getBody().write("written".getBytes(StandardCharsets.UTF_8));
 		try (ClientHttpResponse response = request.execute()) {
 			assertThat(StreamUtils.copyToString(response.getBody(), StandardCharsets.UTF_8))
@@ -126,7 +130,7 @@ class JdkBlockingClientHttpRequestFactoryTests {
 	@Test
 	void headersTheJdkClientRefusesAreLeftToIt() throws IOException {
 		// The JDK's HttpRequest.Builder throws IllegalArgumentException for these: they must not reach it.
-		ClientHttpRequest request = this.factory.createRequest(URI.create(server.url() + "/items/9"), HttpMethod.GET);
+		ClientHttpRequest request = factory.createRequest(URI.create(server.url() + "/items/9"), HttpMethod.GET);
 		request.getHeaders().add("Connection", "close");
 		request.getHeaders().add("Host", "elsewhere");
 		request.getHeaders().add("Expect", "100-continue");
@@ -140,7 +144,7 @@ class JdkBlockingClientHttpRequestFactoryTests {
 
 	@Test
 	void errorStatusKeepsItsBody() {
-		RestClient client = RestClient.builder().requestFactory(this.factory).baseUrl(server.url()).build();
+		RestClient client = RestClient.builder().requestFactory(factory).baseUrl(server.url()).build();
 		HttpClientErrorException ex = catchThrowableOfType(HttpClientErrorException.NotFound.class,
 				() -> client.get().uri("/items/missing").retrieve().body(String.class));
 		assertThat(ex).isNotNull();
@@ -153,7 +157,7 @@ class JdkBlockingClientHttpRequestFactoryTests {
 		server.hold();
 		try {
 			long start = System.nanoTime();
-			ClientHttpRequest request = this.factory.createRequest(URI.create(server.url() + "/items/10"),
+			ClientHttpRequest request = impatient.createRequest(URI.create(server.url() + "/items/10"),
 					HttpMethod.GET);
 			HttpTimeoutException ex = catchThrowableOfType(HttpTimeoutException.class, request::execute);
 			assertThat(ex).isNotNull();
@@ -167,7 +171,7 @@ class JdkBlockingClientHttpRequestFactoryTests {
 
 	@Test
 	void bodyStalledBeyondTheReadTimeoutFailsAsATimeout() throws IOException {
-		ClientHttpRequest request = this.factory
+		ClientHttpRequest request = impatient
 			.createRequest(URI.create("http://127.0.0.1:" + stalling.getAddress().getPort() + "/stall"), HttpMethod.GET);
 		try (ClientHttpResponse response = request.execute()) {
 			assertThat(response.getStatusCode()).isEqualTo(HttpStatus.OK);
@@ -182,7 +186,7 @@ class JdkBlockingClientHttpRequestFactoryTests {
 
 	@Test
 	void refusedConnectionIsAConnectFailure() {
-		ClientHttpRequest request = this.factory.createRequest(URI.create("http://127.0.0.1:" + deadPort + "/items/1"),
+		ClientHttpRequest request = factory.createRequest(URI.create("http://127.0.0.1:" + deadPort + "/items/1"),
 				HttpMethod.GET);
 		ConnectException ex = catchThrowableOfType(ConnectException.class, request::execute);
 		assertThat(ex).isNotNull();
@@ -192,7 +196,7 @@ class JdkBlockingClientHttpRequestFactoryTests {
 	@Test
 	void connectionResetAfterTheRequestWasSentIsNotAConnectFailure() throws IOException {
 		int before = resetting.requestsRead();
-		ClientHttpRequest request = this.factory.createRequest(URI.create(resetting.url() + "/items/1"),
+		ClientHttpRequest request = factory.createRequest(URI.create(resetting.url() + "/items/1"),
 				HttpMethod.POST);
 		request.getBody().write("order".getBytes(StandardCharsets.UTF_8));
 		IOException ex = catchThrowableOfType(IOException.class, request::execute);
@@ -206,7 +210,7 @@ class JdkBlockingClientHttpRequestFactoryTests {
 		// The JDK client's own stale-connection retry (MultiExchange, GET and HEAD only), which no setting of the
 		// client switches off; Spring's JDK factory has it too. Pinned here so that a change is noticed.
 		int before = resetting.requestsRead();
-		ClientHttpRequest request = this.factory.createRequest(URI.create(resetting.url() + "/items/1"),
+		ClientHttpRequest request = factory.createRequest(URI.create(resetting.url() + "/items/1"),
 				HttpMethod.GET);
 		IOException ex = catchThrowableOfType(IOException.class, request::execute);
 		assertThat(ex).isNotNull();
