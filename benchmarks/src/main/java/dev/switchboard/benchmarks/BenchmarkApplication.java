@@ -12,6 +12,7 @@ import java.util.Map;
 
 import dev.switchboard.autoconfigure.client.ServiceClientRuntime;
 import dev.switchboard.autoconfigure.client.ServiceClientRuntimes;
+import dev.switchboard.autoconfigure.client.rest.JdkBlockingClientHttpRequestFactoryBuilder;
 import dev.switchboard.benchmarks.BenchmarkClients.FailoverClient;
 import dev.switchboard.benchmarks.BenchmarkClients.PinnedClient;
 import dev.switchboard.benchmarks.BenchmarkClients.SingleClient;
@@ -27,6 +28,7 @@ import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
 import org.springframework.boot.http.client.HttpClientSettings;
+import org.springframework.boot.http.client.JdkClientHttpRequestFactoryBuilder;
 import org.springframework.cloud.client.DefaultServiceInstance;
 import org.springframework.cloud.client.ServiceInstance;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -139,6 +141,7 @@ public final class BenchmarkApplication {
 				}
 			}
 			contenders.put("raw RestClient, 3 URLs by hand", (i) -> raw.get().uri(urls[(int) (i % 3)] + "/items/{id}", i).retrieve().body(String.class));
+			jdkAdapterContenders(factoryBuilder, settings, urls, contenders);
 			contenders.put("Switchboard @ServiceClient, 3 instances", (i) -> switchboardTrio.item(String.valueOf(i)));
 			contenders.put("Spring HTTP interface + Spring Cloud LoadBalancer, 3", (i) -> springLb.item(String.valueOf(i)));
 			Map<String, List<Result>> results = measure(contenders, threads, round, rounds);
@@ -292,6 +295,21 @@ public final class BenchmarkApplication {
 						+ "counts the failure as a 1 s latency, so the dead instance stops being chosen after the first "
 						+ "failures; outlier ejection (5 consecutive failures) is the backstop for round-robin.");
 			}
+		}
+	}
+
+	/**
+	 * On the {@code jdk} transport, the raw {@code RestClient} on Switchboard's JDK adapter (blocking
+	 * {@code HttpClient.send}) beside the raw row on Spring's JDK factory ({@code sendAsync}).
+	 */
+	private static void jdkAdapterContenders(ClientHttpRequestFactoryBuilder<?> factoryBuilder,
+			HttpClientSettings settings, String[] urls, Map<String, ClosedLoop.Call> contenders) {
+		if (factoryBuilder instanceof JdkClientHttpRequestFactoryBuilder) {
+			RestClient blocking = RestClient.builder()
+				.requestFactory(new JdkBlockingClientHttpRequestFactoryBuilder().build(settings))
+				.build();
+			contenders.put("raw RestClient on Switchboard's JDK adapter, 3 URLs",
+					(i) -> blocking.get().uri(urls[(int) (i % 3)] + "/items/{id}", i).retrieve().body(String.class));
 		}
 	}
 
