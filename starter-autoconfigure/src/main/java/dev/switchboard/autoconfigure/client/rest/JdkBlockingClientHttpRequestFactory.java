@@ -21,8 +21,8 @@ import org.springframework.util.Assert;
  * ({@code HttpClientImpl.sendAsync} -> {@code whenCompleteAsync(..., ASYNC_POOL)}), which no setting of Spring's
  * factory or of the {@code HttpClient} changes. On Java 17 to 24 with at most 2 CPUs (common pool parallelism 1)
  * that executor starts a new thread per task: a JFR recording counted 37,205 thread starts in 10 s of one
- * {@code RestClient}. Measured beside Spring's factory on a 2-CPU machine (docs/benchmarks.md), this one made 2-3x
- * the calls/s at about half the CPU per call on Java 17, and about 1.5x at three quarters of the CPU on Java 25
+ * {@code RestClient}. Measured beside Spring's factory on a 2-CPU machine (docs/benchmarks.md), this one made about
+ * twice the calls/s at about half the CPU per call on Java 17, and about 1.5x at three quarters of the CPU on Java 25
  * (which starts no thread but still hops). The blocking {@code send} runs the exchange on the calling thread
  * until it waits for the selector, and hops to no other executor.
  * <p>
