@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.LongSupplier;
 
+import dev.switchboard.autoconfigure.client.rest.JdkBlockingClientHttpRequestFactoryBuilder;
 import dev.switchboard.benchmarks.BenchmarkClients.PinnedClient;
 import dev.switchboard.benchmarks.BenchmarkClients.SingleClient;
 import dev.switchboard.benchmarks.BenchmarkClients.SlowP2cClient;
@@ -26,6 +27,7 @@ import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
 import org.springframework.boot.http.client.HttpClientSettings;
+import org.springframework.boot.http.client.JdkClientHttpRequestFactoryBuilder;
 import org.springframework.cloud.client.loadbalancer.LoadBalancerRestClientHttpServiceGroupConfigurer;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.web.client.RestClient;
@@ -153,6 +155,7 @@ public final class BenchmarkApplication {
 				}
 			}
 			contenders.put("raw RestClient, 3 URLs by hand", (i) -> raw.get().uri(urls[(int) (i % 3)] + "/items/{id}", i).retrieve().body(String.class));
+			jdkAdapterContenders(factoryBuilder, settings, urls, contenders);
 			contenders.put("Switchboard @ServiceClient, 3 instances", (i) -> switchboardTrio.item(String.valueOf(i)));
 			contenders.put("Spring HTTP interface + Spring Cloud LoadBalancer, 3", (i) -> springLb.item(String.valueOf(i)));
 			putWithoutSpringCloudLoadBalancer(contenders, withoutSpringLoadBalancer);
@@ -288,6 +291,21 @@ public final class BenchmarkApplication {
 		}
 		finally {
 			slow.delay(0);
+		}
+	}
+
+	/**
+	 * On the {@code jdk} transport, the raw {@code RestClient} on Switchboard's JDK adapter (blocking
+	 * {@code HttpClient.send}) beside the raw row on Spring's JDK factory ({@code sendAsync}).
+	 */
+	private static void jdkAdapterContenders(ClientHttpRequestFactoryBuilder<?> factoryBuilder,
+			HttpClientSettings settings, String[] urls, Map<String, ClosedLoop.Call> contenders) {
+		if (factoryBuilder instanceof JdkClientHttpRequestFactoryBuilder) {
+			RestClient blocking = RestClient.builder()
+				.requestFactory(new JdkBlockingClientHttpRequestFactoryBuilder().build(settings))
+				.build();
+			contenders.put("raw RestClient on Switchboard's JDK adapter, 3 URLs",
+					(i) -> blocking.get().uri(urls[(int) (i % 3)] + "/items/{id}", i).retrieve().body(String.class));
 		}
 	}
 

@@ -12,6 +12,8 @@ import io.github.resilience4j.ratelimiter.RateLimiterRegistry;
 import io.github.resilience4j.timelimiter.TimeLimiterRegistry;
 
 import dev.switchboard.autoconfigure.client.resilience.Resilience4jServiceCallDecorator;
+import dev.switchboard.autoconfigure.client.rest.JdkBlockingClientHttpRequestFactory;
+import dev.switchboard.autoconfigure.client.rest.JdkBlockingClientHttpRequestFactoryBuilder;
 import dev.switchboard.autoconfigure.client.rest.ServiceClientHttpServiceGroupConfigurer;
 import dev.switchboard.autoconfigure.discovery.LocalZone;
 import dev.switchboard.autoconfigure.discovery.ServiceDiscoveryAutoConfiguration;
@@ -63,6 +65,8 @@ public final class ServiceClientAutoConfiguration {
 	/** Name of the executor running the attempts of hedged calls and the calls under a time limiter. */
 	public static final String HEDGE_EXECUTOR_BEAN_NAME = "switchboardHedgeExecutor";
 
+	private static final String FACTORY_PROPERTY = "spring.http.clients.imperative.factory";
+
 	@Bean
 	ServiceClientHttpServiceGroupConfigurer switchboardServiceClientGroupConfigurer(
 			@Qualifier(ServiceClientRegistry.BEAN_NAME) ServiceClientRegistry registry,
@@ -88,15 +92,22 @@ public final class ServiceClientAutoConfiguration {
 	/**
 	 * The transport of service clients: the one the application chose with
 	 * {@code spring.http.clients.imperative.factory} or a builder bean, else the one Spring Boot detects, except
-	 * that the JDK {@code HttpClient} (Boot's choice when no other client library is present) is replaced by
-	 * {@code HttpURLConnection}: measured here at about 5x the CPU per call of either {@code HttpURLConnection}
-	 * or Apache HttpClient 5 (docs/benchmarks.md).
+	 * for the JDK {@code HttpClient}. Detected by Boot (its choice when no other client library is present), it is
+	 * replaced by {@code HttpURLConnection}; named by the property, Spring's JDK factory is replaced by
+	 * {@link JdkBlockingClientHttpRequestFactory}, which calls the blocking {@code send} instead of
+	 * {@code sendAsync} and its thread hop (about half the calls/s of {@code send} on a 2-CPU machine,
+	 * docs/benchmarks.md).
 	 */
 	static ClientHttpRequestFactoryBuilder<?> transport(ClientHttpRequestFactoryBuilder<?> builder,
 			Environment environment) {
-		if (builder instanceof JdkClientHttpRequestFactoryBuilder
-				&& !environment.containsProperty("spring.http.clients.imperative.factory")) {
-			return ClientHttpRequestFactoryBuilder.simple();
+		if (builder instanceof JdkClientHttpRequestFactoryBuilder) {
+			String factory = environment.getProperty(FACTORY_PROPERTY);
+			if (factory == null) {
+				return ClientHttpRequestFactoryBuilder.simple();
+			}
+			if (factory.trim().equalsIgnoreCase("jdk")) {
+				return new JdkBlockingClientHttpRequestFactoryBuilder();
+			}
 		}
 		return builder;
 	}

@@ -1,11 +1,14 @@
 package dev.switchboard.autoconfigure.client;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import dev.switchboard.autoconfigure.client.rest.JdkBlockingClientHttpRequestFactoryBuilder;
 import dev.switchboard.autoconfigure.client.rest.ServiceClientHttpServiceGroupConfigurer;
 import dev.switchboard.autoconfigure.client.scan.ScannedClient;
 import dev.switchboard.autoconfigure.client.scan.ScanConfiguration;
@@ -16,7 +19,6 @@ import dev.switchboard.core.annotation.ServiceClient;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
 import org.springframework.boot.http.client.HttpComponentsClientHttpRequestFactoryBuilder;
-import org.springframework.boot.http.client.JdkClientHttpRequestFactoryBuilder;
 import org.springframework.boot.http.client.SimpleClientHttpRequestFactoryBuilder;
 import org.springframework.boot.http.client.autoconfigure.HttpClientAutoConfiguration;
 import org.springframework.boot.http.client.autoconfigure.imperative.ImperativeHttpClientAutoConfiguration;
@@ -27,8 +29,13 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.http.client.ClientHttpRequestFactory;
 import org.springframework.mock.env.MockEnvironment;
+import org.springframework.test.util.ReflectionTestUtils;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.client.RestClient;
+import org.springframework.web.client.support.RestClientHttpServiceGroupConfigurer;
 import org.springframework.web.service.annotation.GetExchange;
 import org.springframework.web.service.annotation.HttpExchange;
 import org.springframework.web.service.registry.HttpServiceProxyRegistry;
@@ -218,11 +225,34 @@ class ServiceClientAutoConfigurationTests {
 	}
 
 	@Test
-	void explicitlyChosenTransportIsKept() {
+	void jdkNamedByThePropertyIsSwitchboardsBlockingJdkFactory() {
 		MockEnvironment environment = new MockEnvironment().withProperty("spring.http.clients.imperative.factory",
 				"jdk");
 		assertThat(ServiceClientAutoConfiguration.transport(ClientHttpRequestFactoryBuilder.jdk(), environment))
-			.isInstanceOf(JdkClientHttpRequestFactoryBuilder.class);
+			.isInstanceOf(JdkBlockingClientHttpRequestFactoryBuilder.class);
+	}
+
+	@Test
+	void otherExplicitlyChosenTransportIsKept() {
+		MockEnvironment environment = new MockEnvironment().withProperty("spring.http.clients.imperative.factory",
+				"http-components");
+		ClientHttpRequestFactoryBuilder<?> builder = ClientHttpRequestFactoryBuilder.httpComponents();
+		assertThat(ServiceClientAutoConfiguration.transport(builder, environment)).isSameAs(builder);
+	}
+
+	@Test
+	void serviceClientsUseTheBlockingJdkFactoryWhenThePropertyNamesJdk() {
+		this.contextRunner.withUserConfiguration(ListedClientConfiguration.class, RequestFactoryCapture.class)
+			.withPropertyValues("spring.http.clients.imperative.factory=jdk")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				context.getBean(CatalogClient.class);
+				ClientHttpRequestFactory factory = context.getBean(RequestFactoryCapture.class).factories.get("catalog");
+				// Switchboard's pipeline wraps the transport and names it.
+				assertThat(factory).asString()
+					.startsWith("ServiceCallRequestFactory[")
+					.endsWith("-> JdkBlockingClientHttpRequestFactory[readTimeout=PT10S]]");
+			});
 	}
 
 	private static InvalidSwitchboardPropertyException findCause(Throwable failure) {
@@ -279,6 +309,26 @@ class ServiceClientAutoConfigurationTests {
 	@Configuration(proxyBeanMethods = false)
 	@EnableServiceClients(clients = UnnamedClient.class)
 	static class UnnamedClientConfiguration {
+
+	}
+
+	/**
+	 * Records the request factory of each group once every other configurer has run.
+	 */
+	static class RequestFactoryCapture implements RestClientHttpServiceGroupConfigurer {
+
+		final Map<String, ClientHttpRequestFactory> factories = new ConcurrentHashMap<>();
+
+		@Override
+		public int getOrder() {
+			return Ordered.LOWEST_PRECEDENCE;
+		}
+
+		@Override
+		public void configureGroups(Groups<RestClient.Builder> groups) {
+			groups.forEachClient((group, builder) -> this.factories.put(group.name(),
+					(ClientHttpRequestFactory) ReflectionTestUtils.getField(builder, "requestFactory")));
+		}
 
 	}
 
