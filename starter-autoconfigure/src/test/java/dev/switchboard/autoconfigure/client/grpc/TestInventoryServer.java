@@ -2,11 +2,9 @@ package dev.switchboard.autoconfigure.client.grpc;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import io.grpc.Context;
 import io.grpc.Server;
 import io.grpc.Status;
 import io.grpc.netty.NettyServerBuilder;
@@ -54,7 +52,7 @@ final class TestInventoryServer implements AutoCloseable {
 					}
 					boolean slowHere = !request.getSku().startsWith("slow-at:")
 							|| request.getSku().equals("slow-at:" + name);
-					if (slowHere && !await(request.getDelayMillis())) {
+					if (slowHere && !GrpcCancellation.awaitUnlessCancelled(request.getDelayMillis())) {
 						TestInventoryServer.this.cancelled.incrementAndGet();
 						return;
 					}
@@ -81,26 +79,6 @@ final class TestInventoryServer implements AutoCloseable {
 
 	int cancelled() {
 		return this.cancelled.get();
-	}
-
-	/**
-	 * Waits, unless the client cancels the call first: grpc cancels the call's context as soon as the
-	 * cancellation arrives, while the handler still runs.
-	 * @return {@code false} if the call was cancelled
-	 */
-	private static boolean await(long millis) {
-		if (millis <= 0) {
-			return true;
-		}
-		CountDownLatch cancelled = new CountDownLatch(1);
-		Context.current().addListener((context) -> cancelled.countDown(), Runnable::run);
-		try {
-			return !cancelled.await(millis, TimeUnit.MILLISECONDS);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			return true;
-		}
 	}
 
 	@Override

@@ -7,8 +7,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.grpc.Context;
@@ -25,6 +23,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import dev.switchboard.autoconfigure.client.ClientStatistics;
 import dev.switchboard.autoconfigure.client.ServiceClientRuntimes;
+import dev.switchboard.autoconfigure.client.grpc.GrpcCancellation;
 import dev.switchboard.autoconfigure.grpc.internal.Reply;
 import dev.switchboard.autoconfigure.grpc.internal.ServiceInterfaceContract;
 import dev.switchboard.autoconfigure.grpc.internal.ServiceInterfaceContract.ContractMethod;
@@ -226,7 +225,7 @@ class GrpcServiceClientHedgingTests {
 					this.calls.incrementAndGet();
 					String sku = (String) arguments[0];
 					long delay = sku.equals("slow-at:" + this.name) ? 500 : sku.equals("slow-everywhere") ? 200 : 0;
-					if (!await(delay)) {
+					if (!GrpcCancellation.awaitUnlessCancelled(delay)) {
 						this.cancelled.incrementAndGet();
 						return;
 					}
@@ -247,25 +246,6 @@ class GrpcServiceClientHedgingTests {
 
 		int cancelled() {
 			return this.cancelled.get();
-		}
-
-		/**
-		 * Waits, unless the client cancels the call first: grpc cancels the call's context as soon as the
-		 * cancellation arrives, while the handler still runs.
-		 */
-		private static boolean await(long millis) {
-			if (millis <= 0) {
-				return true;
-			}
-			CountDownLatch cancelled = new CountDownLatch(1);
-			Context.current().addListener((context) -> cancelled.countDown(), Runnable::run);
-			try {
-				return !cancelled.await(millis, TimeUnit.MILLISECONDS);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				return true;
-			}
 		}
 
 		@Override
