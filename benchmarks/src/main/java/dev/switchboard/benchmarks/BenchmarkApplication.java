@@ -59,7 +59,9 @@ public final class BenchmarkApplication {
 			"org.springframework.cloud.loadbalancer.config.BlockingLoadBalancerClientAutoConfiguration",
 			"org.springframework.cloud.loadbalancer.config.LoadBalancerCacheAutoConfiguration",
 			"org.springframework.cloud.loadbalancer.security.OAuth2LoadBalancerClientAutoConfiguration",
-			"org.springframework.cloud.loadbalancer.config.LoadBalancerStatsAutoConfiguration");
+			"org.springframework.cloud.loadbalancer.config.LoadBalancerStatsAutoConfiguration",
+			// Switchboard's stand-in for Spring Cloud LoadBalancer's group configurer.
+			"dev.switchboard.autoconfigure.loadbalancer.SpringCloudLoadBalancerGroupsAutoConfiguration");
 
 	private final Map<String, String> options;
 

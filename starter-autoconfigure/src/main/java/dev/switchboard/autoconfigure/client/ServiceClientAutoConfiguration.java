@@ -22,6 +22,7 @@ import dev.switchboard.autoconfigure.propagation.PropagatedHeaders;
 import dev.switchboard.core.annotation.ServiceClient;
 import dev.switchboard.core.discovery.CachingServiceDiscovery;
 import dev.switchboard.core.discovery.ServiceDiscovery;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -86,7 +87,17 @@ public final class ServiceClientAutoConfiguration {
 				bootProperties.getIfAvailable(), runtimes, guards, hedgeExecutor, resourceLoader.getClassLoader(),
 				observations.getIfAvailable(() -> SwitchboardObservations.NOOP),
 				propagatedHeaders.getIfAvailable(() -> PropagatedHeaders.NONE), sslBundles.getIfAvailable(),
-				springCloudLoadBalancerGroups.getIfAvailable() != null);
+				addsSpringCloudLoadBalancerInterceptor(springCloudLoadBalancerGroups.getIfAvailable()));
+	}
+
+	/**
+	 * Whether Spring Cloud LoadBalancer's group configurer puts its interceptor on Switchboard's groups too: not
+	 * when it is Switchboard's own, which leaves those groups alone.
+	 */
+	private static boolean addsSpringCloudLoadBalancerInterceptor(@Nullable Object configurer) {
+		return configurer != null && !configurer.getClass()
+			.getName()
+			.equals("dev.switchboard.autoconfigure.loadbalancer.SwitchboardGroupsExcludedConfigurer");
 	}
 
 	/**
