@@ -166,8 +166,8 @@ public final class BenchmarkApplication {
 			line("");
 			line("## Overhead, transport `" + transport + "`");
 			line("");
-			line("| contender | p50 (us) | p99 (us) | calls/s | CPU us/call | errors | p50 ratio | p99 ratio | throughput ratio |");
-			line("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+			line("| contender | p50 (us) | p99 (us) | p99.9 (us) | calls/s | CPU us/call | B/call | errors | p50 ratio | p99 ratio | throughput ratio |");
+			line("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
 			List<Result> rawOne = results.getOrDefault("raw RestClient, 1 URL", List.of());
 			List<Result> rawThree = results.getOrDefault("raw RestClient, 3 URLs by hand", List.of());
 			results.forEach((name, list) -> {
@@ -175,8 +175,9 @@ public final class BenchmarkApplication {
 				List<Result> baseRounds = name.contains("1 ") || name.endsWith("1 URL") ? rawOne : rawThree;
 				// Without its raw row (filtered out by --only) a contender is its own base.
 				Result base = baseRounds.isEmpty() ? r : median(baseRounds);
-				line(String.format(Locale.ROOT, "| %s | %.0f | %.0f | %.0f | %.0f | %d | %.2f | %.2f | %.2f |", name,
-						r.p50Micros(), r.p99Micros(), r.throughput(), r.cpuMicrosPerCall(), r.errors(),
+				line(String.format(Locale.ROOT, "| %s | %.0f | %.0f | %.0f | %.0f | %.0f | %.0f | %d | %.2f | %.2f | %.2f |",
+						name, r.p50Micros(), r.p99Micros(), r.p999Micros(), r.throughput(), r.cpuMicrosPerCall(),
+						r.allocatedBytesPerCall(), r.errors(),
 						r.p50Micros() / base.p50Micros(), r.p99Micros() / base.p99Micros(),
 						r.throughput() / base.throughput()));
 			});
