@@ -40,8 +40,6 @@ class ConsulHealthWatchTests {
 
 	@BeforeAll
 	static void start() {
-		// As a real agent (Go sets TCP_NODELAY): otherwise Nagle delays each of the double's answers by ~40-90 ms.
-		System.setProperty("sun.net.httpserver.nodelay", "true");
 		consul = ConsulProtocolDouble.start();
 		application = new SpringApplicationBuilder(ConsulClientApplication.class).web(WebApplicationType.NONE)
 			.properties("spring.application.name=caller", "switchboard.discovery.type=consul",

@@ -41,7 +41,6 @@ class SpringCloudLoadBalancerIntegrationTests {
 
 	@BeforeAll
 	static void startServers() throws IOException {
-		System.setProperty("sun.net.httpserver.nodelay", "true");
 		fast = server("fast", 0);
 		// Far slower than a loaded machine makes the fast one, so that latency alone tells them apart.
 		slow = server("slow", 150);

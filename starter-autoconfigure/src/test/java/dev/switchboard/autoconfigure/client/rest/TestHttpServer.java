@@ -22,11 +22,6 @@ import com.sun.net.httpserver.HttpServer;
  */
 final class TestHttpServer implements AutoCloseable {
 
-	static {
-		// Without TCP_NODELAY small responses wait for delayed ACKs (tens of milliseconds per call).
-		System.setProperty("sun.net.httpserver.nodelay", "true");
-	}
-
 	private final String name;
 
 	private final HttpServer server;

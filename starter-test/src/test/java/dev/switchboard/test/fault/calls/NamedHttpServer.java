@@ -21,11 +21,6 @@ import com.sun.net.httpserver.HttpServer;
  */
 final class NamedHttpServer implements AutoCloseable {
 
-	static {
-		// Without TCP_NODELAY small responses wait for delayed ACKs.
-		System.setProperty("sun.net.httpserver.nodelay", "true");
-	}
-
 	private final String name;
 
 	private final HttpServer server;

@@ -47,11 +47,6 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ZoneAwareBalancingTests {
 
-	static {
-		// Without TCP_NODELAY small responses wait for delayed ACKs (tens of milliseconds per call).
-		System.setProperty("sun.net.httpserver.nodelay", "true");
-	}
-
 	private static final Map<String, Instance> instances = new LinkedHashMap<>();
 
 	private static ConfigurableApplicationContext context;
