@@ -26,6 +26,9 @@ abstract class AbstractRabbitConsumerCrashSharedStoreTests extends RabbitConsume
 
 	static final Duration CLAIM_TIMEOUT = Duration.ofSeconds(3);
 
+	/** Early in the stream, so that the first start reaches it before the test kills it. */
+	static final int HELD_SEQ = MESSAGES / 8;
+
 	private static final Pattern RECLAIMED = Pattern.compile("Reclaimed message \\S+ on ");
 
 	private int claimsLeftByKill = -1;
@@ -51,6 +54,9 @@ abstract class AbstractRabbitConsumerCrashSharedStoreTests extends RabbitConsume
 	protected List<String> consumerProperties() {
 		List<String> properties = new ArrayList<>(storeProperties());
 		properties.add("switchboard.channel-deduplication.claim-timeout=" + CLAIM_TIMEOUT.toSeconds() + "s");
+		// One listener of the first start never finishes: the kill always lands while at least one claim is held.
+		// Without it, a kill in the instant both threads are between messages would leave none to lapse.
+		properties.add("consumer-crash.hold-seq=" + HELD_SEQ);
 		return properties;
 	}
 
@@ -63,12 +69,10 @@ abstract class AbstractRabbitConsumerCrashSharedStoreTests extends RabbitConsume
 
 	@Override
 	protected void beforeKill(String destination, String group) throws Exception {
-		// Kill while a listener holds a claim, so that the store is left with one to lapse (a thread is between
-		// messages only briefly, but a kill at that instant would leave none).
-		// Not polled too often: every look at the store competes with the consumer for it (Redis runs one command at
-		// a time), and a consumer waiting for its next claim holds none.
+		// Kill once the held listener took its claim: the dead process then leaves it (and the other thread's, if
+		// that one is inside its listener too) to lapse.
 		await("a listener holding a claim").atMost(Duration.ofSeconds(10))
-			.pollInterval(Duration.ofMillis(10))
+			.pollInterval(Duration.ofMillis(50))
 			.until(() -> countRecords(scope(destination, group), true) >= 1);
 	}
 

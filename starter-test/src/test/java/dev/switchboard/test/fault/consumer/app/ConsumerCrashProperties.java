@@ -2,6 +2,8 @@ package dev.switchboard.test.fault.consumer.app;
 
 import java.time.Duration;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
@@ -11,9 +13,12 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param table the ledger table of this test run
  * @param instance which start of the application this is (1 before the kill, 2 after)
  * @param work how long processing one message takes, so that a kill lands mid-stream
+ * @param holdSeq the sequence number whose listener the first start never finishes (it waits to be killed), so
+ * that the kill lands while a listener is inside its work; none when {@code null}
  */
 @ConfigurationProperties("consumer-crash")
-record ConsumerCrashProperties(String jdbcUrl, String table, int instance, Duration work) {
+record ConsumerCrashProperties(String jdbcUrl, String table, int instance, Duration work,
+		@Nullable Integer holdSeq) {
 
 	ConsumerCrashProperties {
 		// The table name is put into SQL: accept nothing but a plain identifier.
