@@ -97,29 +97,30 @@ final class RabbitPublisher implements AutoCloseable {
 	 */
 	CompletableFuture<Void> publish(ChannelDestination destination, Message message, Duration timeout) {
 		return publish(destination, message, RabbitMessageMapper.toAmqp(message), destination.name(),
-				RabbitMessageMapper.routingKey(message.getKey()), timeout);
+				RabbitMessageMapper.routingKey(message.getKey()), true, timeout);
 	}
 
 	/**
-	 * Publishes an AMQP message to an exchange with a routing key; never blocks. The message is mandatory unless
-	 * it has a correlation id (a reply, see {@link RabbitWireFormat}).
+	 * Publishes an AMQP message to an exchange with a routing key; never blocks.
 	 * @param destination the destination, for messages and the outcome
 	 * @param message the message
 	 * @param amqp the message as sent, before the template's post processors
 	 * @param exchange the exchange, {@code ""} for the default exchange
 	 * @param routingKey the routing key
+	 * @param mandatory whether the broker must return it when no queue takes it (a return fails the attempt)
 	 * @param timeout the time to the publish's deadline
 	 * @return the outcome, completed by the deadline
 	 */
 	CompletableFuture<Void> publish(ChannelDestination destination, Message message,
-			org.springframework.amqp.core.Message amqp, String exchange, String routingKey, Duration timeout) {
+			org.springframework.amqp.core.Message amqp, String exchange, String routingKey, boolean mandatory,
+			Duration timeout) {
 		PendingPublish pending = this.window.open(destination, message, timeout);
 		if (pending.isDone()) {
 			return pending.future();
 		}
 		RabbitPublication publication;
 		try {
-			publication = this.wireFormat.prepare(pending, amqp, exchange, routingKey);
+			publication = this.wireFormat.prepare(pending, amqp, exchange, routingKey, mandatory);
 		}
 		catch (RuntimeException ex) {
 			pending.rejected("a post processor or the properties converter failed", ex);

@@ -107,7 +107,9 @@ final class RabbitRequestReply implements AutoCloseable {
 		org.springframework.amqp.core.Message answer = RabbitMessageMapper.toAmqp(reply);
 		answer.getMessageProperties().setCorrelationId(properties.getCorrelationId());
 		ChannelDestination replyAddress = new ChannelDestination(context.getDestination().channel(), replyTo);
-		this.publisher.publish(replyAddress, reply, answer, "", replyTo, REPLY_TIMEOUT)
+		// Not mandatory: RabbitMQ returns a mandatory publish to a direct reply-to address as NO_ROUTE even when it
+		// delivers it.
+		this.publisher.publish(replyAddress, reply, answer, "", replyTo, false, REPLY_TIMEOUT)
 			.whenComplete((ignored, failure) -> {
 				if (failure != null) {
 					logger.warn("Reply " + reply + " to " + context + " was not delivered: " + failure.getMessage());

@@ -37,15 +37,16 @@ final class RabbitWireFormat {
 	}
 
 	/**
-	 * Prepares one publication. It is mandatory unless it has a correlation id (a reply): RabbitMQ returns a
-	 * mandatory publish to a direct reply-to address as {@code NO_ROUTE} even when it delivers it.
+	 * Prepares one publication.
 	 * @param pending the publish
 	 * @param amqp the message
 	 * @param exchange the exchange
 	 * @param routingKey the routing key
+	 * @param mandatory whether the broker must return it when no queue takes it
 	 * @return the publication, as written on each attempt
 	 */
-	RabbitPublication prepare(PendingPublish pending, Message amqp, String exchange, String routingKey) {
+	RabbitPublication prepare(PendingPublish pending, Message amqp, String exchange, String routingKey,
+			boolean mandatory) {
 		Message shaped = amqp;
 		if (!this.postProcessors.isEmpty()) {
 			CorrelationData correlation = new CorrelationData(amqp.getMessageProperties().getMessageId());
@@ -55,7 +56,7 @@ final class RabbitWireFormat {
 		}
 		MessageProperties properties = shaped.getMessageProperties();
 		AMQP.BasicProperties wire = this.propertiesConverter.fromMessageProperties(properties, this.encoding);
-		return new RabbitPublication(pending, exchange, routingKey, properties.getCorrelationId() == null, wire,
+		return new RabbitPublication(pending, exchange, routingKey, mandatory, wire,
 				shaped.getBody());
 	}
 
