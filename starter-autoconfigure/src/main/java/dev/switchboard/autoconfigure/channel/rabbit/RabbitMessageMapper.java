@@ -2,10 +2,13 @@ package dev.switchboard.autoconfigure.channel.rabbit;
 
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.util.Collections;
 import java.util.Date;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 
+import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.LongString;
 import dev.switchboard.core.channel.Message;
 import org.jspecify.annotations.Nullable;
@@ -65,6 +68,34 @@ final class RabbitMessageMapper {
 			properties.setHeader(KEY_HEADER, message.getKey());
 		}
 		return new org.springframework.amqp.core.Message(message.getPayload(), properties);
+	}
+
+	/**
+	 * The AMQP properties of a message, as Spring AMQP's {@code DefaultMessagePropertiesConverter} makes them from
+	 * {@link #toAmqp}'s message properties (priority 0 included, its default), without the intermediate
+	 * {@link MessageProperties}: the publish path's shortcut when no post processor needs a Spring AMQP message.
+	 * Every Switchboard header type is one the converter passes through unchanged.
+	 * @param message the message
+	 * @return its properties
+	 */
+	static AMQP.BasicProperties toProperties(Message message) {
+		Map<String, Object> values = message.getHeaderValues();
+		Map<String, @Nullable Object> headers = new HashMap<>(values.size() + 2);
+		values.forEach((name, value) -> {
+			if (!name.equals(Message.CONTENT_TYPE_HEADER)) {
+				headers.put(name, amqpValue(value));
+			}
+		});
+		if (message.getKey() != null) {
+			headers.put(KEY_HEADER, message.getKey());
+		}
+		String contentType = message.getHeader(Message.CONTENT_TYPE_HEADER);
+		return new AMQP.BasicProperties.Builder().headers(headers.isEmpty() ? Collections.emptyMap() : headers)
+			.messageId(message.getId())
+			.deliveryMode(MessageDeliveryMode.toInt(MessageDeliveryMode.PERSISTENT))
+			.priority(MessageProperties.DEFAULT_PRIORITY)
+			.contentType((contentType != null) ? contentType : MessageProperties.CONTENT_TYPE_BYTES)
+			.build();
 	}
 
 	static Message toMessage(org.springframework.amqp.core.Message amqp) {

@@ -7,6 +7,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 import com.rabbitmq.client.AlreadyClosedException;
 import com.rabbitmq.client.Channel;
@@ -96,8 +97,10 @@ final class RabbitPublisher implements AutoCloseable {
 	 * @return the outcome, completed by the deadline
 	 */
 	CompletableFuture<Void> publish(ChannelDestination destination, Message message, Duration timeout) {
-		return publish(destination, message, RabbitMessageMapper.toAmqp(message), destination.name(),
-				RabbitMessageMapper.routingKey(message.getKey()), true, timeout);
+		String exchange = destination.name();
+		String routingKey = RabbitMessageMapper.routingKey(message.getKey());
+		return publish(destination, message, timeout,
+				(pending) -> this.wireFormat.prepare(pending, message, exchange, routingKey, true));
 	}
 
 	/**
@@ -114,13 +117,19 @@ final class RabbitPublisher implements AutoCloseable {
 	CompletableFuture<Void> publish(ChannelDestination destination, Message message,
 			org.springframework.amqp.core.Message amqp, String exchange, String routingKey, boolean mandatory,
 			Duration timeout) {
+		return publish(destination, message, timeout,
+				(pending) -> this.wireFormat.prepare(pending, amqp, exchange, routingKey, mandatory));
+	}
+
+	private CompletableFuture<Void> publish(ChannelDestination destination, Message message, Duration timeout,
+			Function<PendingPublish, RabbitPublication> preparation) {
 		PendingPublish pending = this.window.open(destination, message, timeout);
 		if (pending.isDone()) {
 			return pending.future();
 		}
 		RabbitPublication publication;
 		try {
-			publication = this.wireFormat.prepare(pending, amqp, exchange, routingKey, mandatory);
+			publication = preparation.apply(pending);
 		}
 		catch (RuntimeException ex) {
 			pending.rejected("a post processor or the properties converter failed", ex);

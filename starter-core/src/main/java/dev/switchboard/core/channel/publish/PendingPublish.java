@@ -2,7 +2,6 @@ package dev.switchboard.core.channel.publish;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ScheduledFuture;
 
 import dev.switchboard.core.channel.ChannelDestination;
 import dev.switchboard.core.channel.Message;
@@ -43,7 +42,8 @@ public final class PendingPublish {
 
 	private final CompletableFuture<Void> future = new CompletableFuture<>();
 
-	private @Nullable ScheduledFuture<?> timer;
+	// Written once, right after construction, by the opening thread; read on completion.
+	private volatile PublishDeadlines.@Nullable Entry deadline;
 
 	private @Nullable Throwable lastFailure;
 
@@ -223,17 +223,27 @@ public final class PendingPublish {
 		this.released = true;
 	}
 
-	void timer(ScheduledFuture<?> timer) {
-		synchronized (this) {
-			this.timer = timer;
-		}
+	long deadlineNanos() {
+		return this.deadlineNanos;
+	}
+
+	Duration timeout() {
+		return this.timeout;
+	}
+
+	void deadline(PublishDeadlines.Entry deadline) {
+		this.deadline = deadline;
 		if (this.future.isDone()) {
-			timer.cancel(false);
+			deadline.clear();
 		}
 	}
 
-	synchronized @Nullable ScheduledFuture<?> timer() {
-		return this.timer;
+	/** Stops the deadline's clock: the publish completed. */
+	void clearDeadline() {
+		PublishDeadlines.Entry deadline = this.deadline;
+		if (deadline != null) {
+			deadline.clear();
+		}
 	}
 
 	/** The deadline passed. */

@@ -2,10 +2,7 @@ package dev.switchboard.core.channel.publish;
 
 import java.time.Duration;
 import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -25,8 +22,9 @@ import dev.switchboard.core.channel.Message;
  * {@link dev.switchboard.core.channel.MessageNotPublishedException}, so an unreachable broker costs bounded
  * memory and the caller learns it immediately instead of piling messages up.
  * <p>
- * Deadlines run on one daemon thread per window, which also runs the binder's delayed retries
- * ({@link #schedule}); it completes futures, so publishers' callbacks that run on completion must be short.
+ * Deadlines run on one daemon thread per window ({@link PublishDeadlines}), the binder's delayed retries
+ * ({@link #schedule}) on another; both complete futures, so publishers' callbacks that run on completion must be
+ * short.
  *
  * @author Switchboard
  */
@@ -38,8 +36,9 @@ public final class PublishWindow implements AutoCloseable {
 
 	private final Semaphore places;
 
-	private final Set<PendingPublish> open = ConcurrentHashMap.newKeySet();
+	private final PublishDeadlines deadlines;
 
+	// Delayed retries: rare, unlike deadlines.
 	private final ScheduledThreadPoolExecutor timer;
 
 	private volatile boolean closed;
@@ -57,12 +56,12 @@ public final class PublishWindow implements AutoCloseable {
 		this.binder = binder;
 		this.maxPending = maxPending;
 		this.places = new Semaphore(maxPending);
+		this.deadlines = new PublishDeadlines("switchboard-" + binder + "-publish-deadlines");
 		this.timer = new ScheduledThreadPoolExecutor(1, (runnable) -> {
-			Thread thread = new Thread(runnable, "switchboard-" + binder + "-publish-deadlines");
+			Thread thread = new Thread(runnable, "switchboard-" + binder + "-publish-retries");
 			thread.setDaemon(true);
 			return thread;
 		});
-		// Most publishes are confirmed long before their deadline: cancelled timers must not pile up.
 		this.timer.setRemoveOnCancelPolicy(true);
 	}
 
@@ -90,12 +89,10 @@ public final class PublishWindow implements AutoCloseable {
 					+ "the broker is not acknowledging as fast as messages are published, or not at all");
 			return publish;
 		}
-		this.open.add(publish);
-		try {
-			publish.timer(this.timer.schedule(publish::expire, timeout.toNanos(), TimeUnit.NANOSECONDS));
-		}
-		catch (RejectedExecutionException ex) {
-			publish.fail(false, "the binder is closed");
+		publish.deadline(this.deadlines.add(publish, timeout.toNanos(), publish.deadlineNanos()));
+		if (this.closed) {
+			// Closed meanwhile: close() may have looked at the deadlines before this one joined them.
+			publish.rejected("the binder is closed", null);
 			publish.release();
 		}
 		return publish;
@@ -156,18 +153,15 @@ public final class PublishWindow implements AutoCloseable {
 	@Override
 	public void close() {
 		this.closed = true;
-		for (PendingPublish publish : this.open) {
+		for (PendingPublish publish : this.deadlines.open()) {
 			publish.rejected("the binder was closed", null);
 		}
+		this.deadlines.close();
 		this.timer.shutdownNow();
 	}
 
 	void completed(PendingPublish publish) {
-		this.open.remove(publish);
-		ScheduledFuture<?> timer = publish.timer();
-		if (timer != null) {
-			timer.cancel(false);
-		}
+		publish.clearDeadline();
 	}
 
 	void released(PendingPublish publish) {

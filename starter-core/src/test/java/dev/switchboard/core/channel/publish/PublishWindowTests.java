@@ -1,7 +1,9 @@
 package dev.switchboard.core.channel.publish;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
@@ -143,6 +145,51 @@ class PublishWindowTests {
 		failure(sent.future(), PublishOutcomeUnknownException.class);
 		assertThat(failure(this.window.open(ORDERS, message("m3"), SHORT).future(),
 				MessageNotPublishedException.class)).hasMessageContaining("closed");
+	}
+
+	@Test
+	void publishesOfDifferentTimeoutsExpireEachAtItsOwnDeadlineNeverBefore() throws Exception {
+		PublishWindow window = new PublishWindow("lanes", 10);
+		try {
+			long openedAt = System.nanoTime();
+			PendingPublish slow = window.open(ORDERS, message("slow"), Duration.ofSeconds(30));
+			// A shorter timeout than the lane opened first: its deadline comes before the thread's planned wake-up.
+			PendingPublish fast = window.open(ORDERS, message("fast"), Duration.ofMillis(150));
+			CompletableFuture<Long> fastFailedAt = fast.future().handle((ignored, failure) -> System.nanoTime());
+			failure(fast.future(), MessageNotPublishedException.class);
+			assertThat(fastFailedAt.get(1, TimeUnit.SECONDS) - openedAt).as("expired no earlier than its deadline")
+				.isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(150));
+			assertThat(slow.future()).isNotDone();
+			// Behind a completed publish of its lane, a later one still expires at its own deadline.
+			PendingPublish confirmed = window.open(ORDERS, message("confirmed"), SHORT);
+			PendingPublish unconfirmed = window.open(ORDERS, message("unconfirmed"), SHORT);
+			confirmed.startAttempt();
+			confirmed.handedOver();
+			confirmed.confirmed();
+			unconfirmed.startAttempt();
+			unconfirmed.handedOver();
+			failure(unconfirmed.future(), PublishOutcomeUnknownException.class);
+			assertThat(confirmed.future().get(1, TimeUnit.SECONDS)).isNull();
+		}
+		finally {
+			window.close();
+		}
+	}
+
+	@Test
+	void publishOpenedWhileTheWindowClosesIsFailedNotLeftOpen() throws Exception {
+		PublishWindow window = new PublishWindow("closing", 10_000);
+		List<PendingPublish> opened = new CopyOnWriteArrayList<>();
+		Thread publisher = new Thread(() -> {
+			for (int i = 0; i < 5_000; i++) {
+				opened.add(window.open(ORDERS, message("m" + i), Duration.ofSeconds(30)));
+			}
+		});
+		publisher.start();
+		window.close();
+		publisher.join(10_000);
+		assertThat(opened).hasSize(5_000)
+			.allSatisfy((publish) -> assertThat(publish.future()).isCompletedExceptionally());
 	}
 
 	@Test
