@@ -13,17 +13,14 @@ import dev.switchboard.core.channel.Message;
 import dev.switchboard.core.channel.MessageHandler;
 import dev.switchboard.core.channel.MessageNotPublishedException;
 import dev.switchboard.core.channel.Subscription;
-import dev.switchboard.core.channel.publish.PublishWindow;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.amqp.core.AcknowledgeMode;
 import org.springframework.amqp.rabbit.config.SimpleRabbitListenerContainerFactory;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.connection.Connection;
-import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
-import org.springframework.util.backoff.ExponentialBackOff;
 
 /**
  * A {@link ChannelBinder} on RabbitMQ through Spring AMQP: a destination is a durable topic exchange, a consumer
@@ -55,17 +52,7 @@ public final class RabbitChannelBinder implements ChannelBinder {
 
 	private final Settings settings;
 
-	private final RabbitTopology topology;
-
-	private final PublishWindow window;
-
-	private final RabbitPublisher publisher;
-
-	private final RabbitDeadLetters deadLetters;
-
-	private final RabbitRequestReply requestReply;
-
-	private final RabbitSubscriptions subscriptions;
+	private final RabbitBinderParts parts;
 
 	private volatile boolean used;
 
@@ -99,23 +86,7 @@ public final class RabbitChannelBinder implements ChannelBinder {
 			SimpleRabbitListenerContainerFactory containerFactory, Consumer<RabbitTemplate> templateConfigurer) {
 		this.connectionFactory = connectionFactory;
 		this.settings = Objects.requireNonNull(settings, "settings");
-		connectionFactory.setPublisherConfirmType(CachingConnectionFactory.ConfirmType.CORRELATED);
-		connectionFactory.setPublisherReturns(true);
-		containerFactory.setConnectionFactory(connectionFactory);
-		RabbitTemplate template = new RabbitTemplate(connectionFactory);
-		templateConfigurer.accept(template);
-		// Publishers on their own connection: a blocked (flow-controlled) publisher must not stall consumers.
-		template.setUsePublisherConnection(true);
-		this.topology = new RabbitTopology(new RabbitAdmin(connectionFactory));
-		this.window = new PublishWindow(NAME, settings.maxPending());
-		ExponentialBackOff backOff = new ExponentialBackOff(settings.publishBackoff().toMillis(), 2.0);
-		backOff.setMaxInterval(Math.max(settings.publishBackoff().toMillis(), 5000));
-		this.publisher = new RabbitPublisher(template, this.topology, this.window, settings.publishAttempts(),
-				backOff);
-		this.deadLetters = new RabbitDeadLetters(this.publisher);
-		this.requestReply = new RabbitRequestReply(connectionFactory, this.topology, this.publisher, this.window);
-		this.subscriptions = new RabbitSubscriptions(containerFactory, this.topology, this.deadLetters,
-				this.requestReply);
+		this.parts = new RabbitBinderParts(connectionFactory, settings, containerFactory, templateConfigurer);
 	}
 
 	@Override
@@ -131,7 +102,7 @@ public final class RabbitChannelBinder implements ChannelBinder {
 					message.getId(), null));
 		}
 		this.used = true;
-		return this.publisher.publish(destination, message, timeout);
+		return this.parts.publisher.publish(destination, message, timeout);
 	}
 
 	@Override
@@ -144,7 +115,7 @@ public final class RabbitChannelBinder implements ChannelBinder {
 			throw new IllegalArgumentException("group must not be blank but was '" + group + "'");
 		}
 		this.used = true;
-		return this.subscriptions.subscribe(destination, group, handler, settings,
+		return this.parts.subscriptions.subscribe(destination, group, handler, settings,
 				this.settings.queue(destination.channel()));
 	}
 
@@ -154,7 +125,7 @@ public final class RabbitChannelBinder implements ChannelBinder {
 			return CompletableFuture.failedFuture(closedException());
 		}
 		this.used = true;
-		return this.requestReply.request(destination, request, timeout);
+		return this.parts.requestReply.request(destination, request, timeout);
 	}
 
 	/**
@@ -181,7 +152,7 @@ public final class RabbitChannelBinder implements ChannelBinder {
 	 */
 	@Override
 	public Integer pendingPublishes() {
-		return this.window.pending();
+		return this.parts.window.pending();
 	}
 
 	/**
@@ -201,7 +172,7 @@ public final class RabbitChannelBinder implements ChannelBinder {
 		if (this.closed || !this.used) {
 			return null;
 		}
-		return this.topology.messageCount(deadLetter.name());
+		return this.parts.topology.messageCount(deadLetter.name());
 	}
 
 	@Override
@@ -210,10 +181,7 @@ public final class RabbitChannelBinder implements ChannelBinder {
 			return;
 		}
 		this.closed = true;
-		this.subscriptions.close();
-		this.requestReply.close();
-		this.publisher.close();
-		this.window.close();
+		this.parts.close();
 		this.connectionFactory.destroy();
 	}
 
@@ -223,7 +191,7 @@ public final class RabbitChannelBinder implements ChannelBinder {
 
 	@Override
 	public String toString() {
-		return "RabbitChannelBinder[subscriptions=" + this.subscriptions + ", " + this.window + "]";
+		return "RabbitChannelBinder[subscriptions=" + this.parts.subscriptions + ", " + this.parts.window + "]";
 	}
 
 	/**
