@@ -45,7 +45,7 @@ final class RabbitBinderParts implements AutoCloseable {
 		backOff.setMaxInterval(Math.max(settings.publishBackoff().toMillis(), 5000));
 		this.publisher = new RabbitPublisher(template, this.topology, this.window, settings.publishAttempts(),
 				backOff);
-		this.requestReply = new RabbitRequestReply(connectionFactory, this.topology, this.publisher, this.window);
+		this.requestReply = new RabbitRequestReply(connectionFactory, containerFactory, this.publisher, this.window);
 		this.subscriptions = new RabbitSubscriptions(containerFactory, this.topology,
 				new RabbitDeadLetters(this.publisher), this.requestReply);
 	}

@@ -35,7 +35,11 @@ import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
  * acknowledged after its handler returned (or it was dead-lettered) and requeued if the consumer dies first. With
  * one consumer, a key's messages are processed in order.</li>
  * <li>Failures are retried in the consumer, then dead-lettered with confirms ({@link RabbitDeadLetters}).</li>
- * <li>{@link #request} uses RabbitMQ's direct reply-to ({@link RabbitRequestReply}).</li>
+ * <li>{@link #request} publishes the request like a send, with {@code reply_to} naming the binder's reply queue
+ * ({@code switchboard.replies.<random>}, exclusive, auto-delete, declared on the first request) and a fresh
+ * {@code correlation_id}, and no Spring AMQP header; the reply is matched by correlation id. Replies are published
+ * with confirms to the requester's {@code reply_to}, which may also be RabbitMQ's direct reply-to
+ * ({@link RabbitRequestReply}).</li>
  * </ul>
  *
  * @author Switchboard
@@ -75,8 +79,9 @@ public final class RabbitChannelBinder implements ChannelBinder {
 	 * correlated publisher confirms and returns. No connection is made before the first use.
 	 * @param connectionFactory the connection factory
 	 * @param settings queue type, publish retries and the bound on pending publishes
-	 * @param containerFactory makes the consumers' containers (prefetch, executor, customizer); the binder then
-	 * sets what its guarantees need: queue, listener, concurrency, acknowledge mode, retries and dead letters
+	 * @param containerFactory makes the consumers' containers and the reply queue's (prefetch, executor,
+	 * customizer); the binder then sets what its guarantees need: queue, listener, concurrency, acknowledge mode,
+	 * retries and dead letters
 	 * @param templateConfigurer configures the publishers' template (for example with Spring Boot's
 	 * {@code spring.rabbitmq.template.*} and the application's template customizers); the binder then sets a
 	 * publisher connection, and publishes on a channel of that connection with the template's before-publish post
