@@ -33,6 +33,7 @@ import dev.switchboard.core.channel.ChannelPublishException;
 import dev.switchboard.core.channel.ConsumerSettings;
 import dev.switchboard.core.channel.Message;
 import dev.switchboard.core.channel.MessageContext;
+import dev.switchboard.core.channel.MessageNotPublishedException;
 import dev.switchboard.core.channel.PublishOutcomeUnknownException;
 import dev.switchboard.core.channel.ReplyTimeoutException;
 import dev.switchboard.core.channel.RetrySettings;
@@ -122,20 +123,7 @@ class RabbitChannelBinderTests extends AbstractChannelBinderTests {
 	void publishNackedByTheBrokerIsRetriedThenFailsAsOutcomeUnknown() throws Exception {
 		RabbitChannelBinder binder = this.context.getBean(RabbitChannelBinder.class);
 		ChannelDestination full = new ChannelDestination("full", "full-" + this.suffix);
-		CachingConnectionFactory connectionFactory = new CachingConnectionFactory("127.0.0.1", 5672);
-		try {
-			RabbitAdmin admin = new RabbitAdmin(connectionFactory);
-			TopicExchange exchange = new TopicExchange(full.name(), true, false);
-			admin.declareExchange(exchange);
-			// A queue that never takes a message: RabbitMQ nacks every publish routed to it.
-			Queue queue = QueueBuilder.nonDurable(full.name() + ".none").maxLength(0).overflow(Overflow.rejectPublish)
-				.build();
-			admin.declareQueue(queue);
-			admin.declareBinding(BindingBuilder.bind(queue).to(exchange).with("#"));
-		}
-		finally {
-			connectionFactory.destroy();
-		}
+		declareQueueThatNacksEveryPublish(full);
 		CompletableFuture<Void> send = binder.send(full, Message.builder("refused").build(), Duration.ofSeconds(20));
 		assertThatExceptionOfType(Exception.class).isThrownBy(() -> send.get(30, TimeUnit.SECONDS))
 			.havingCause()
@@ -446,16 +434,33 @@ class RabbitChannelBinderTests extends AbstractChannelBinderTests {
 	}
 
 	@Test
-	void unroutableRequestFailsBeforeItsTimeout() {
+	void unroutableRequestFailsAtOnce() {
 		RabbitChannelBinder binder = this.context.getBean(RabbitChannelBinder.class);
 		ChannelDestination nowhere = new ChannelDestination("nowhere", "nowhere-quotes-" + this.suffix);
 		CompletableFuture<Message> reply = binder.request(nowhere, Message.builder("anyone?").build(),
 				Duration.ofMinutes(1));
+		// On the broker's first return, not after the publish attempts a send would make.
 		assertThatExceptionOfType(ExecutionException.class)
 			.isThrownBy(() -> reply.get(WAIT.toSeconds(), TimeUnit.SECONDS))
 			.havingCause()
-			.isInstanceOf(ChannelPublishException.class)
+			.isInstanceOf(MessageNotPublishedException.class)
+			.withMessageContaining("not retried")
 			.withMessageContaining("unroutable");
+	}
+
+	@Test
+	void nackedRequestFailsAtOnce() {
+		RabbitChannelBinder binder = this.context.getBean(RabbitChannelBinder.class);
+		ChannelDestination full = new ChannelDestination("full-quotes", "full-quotes-" + this.suffix);
+		declareQueueThatNacksEveryPublish(full);
+		CompletableFuture<Message> reply = binder.request(full, Message.builder("refused").build(),
+				Duration.ofMinutes(1));
+		assertThatExceptionOfType(ExecutionException.class)
+			.isThrownBy(() -> reply.get(WAIT.toSeconds(), TimeUnit.SECONDS))
+			.havingCause()
+			.isInstanceOf(PublishOutcomeUnknownException.class)
+			.withMessageContaining("not retried")
+			.withMessageContaining("nacked");
 	}
 
 	/**
@@ -482,6 +487,25 @@ class RabbitChannelBinderTests extends AbstractChannelBinderTests {
 		}, (tag) -> {
 		});
 		return requests;
+	}
+
+	private static void declareQueueThatNacksEveryPublish(ChannelDestination destination) {
+		CachingConnectionFactory connectionFactory = new CachingConnectionFactory("127.0.0.1", 5672);
+		try {
+			RabbitAdmin admin = new RabbitAdmin(connectionFactory);
+			TopicExchange exchange = new TopicExchange(destination.name(), true, false);
+			admin.declareExchange(exchange);
+			// A queue that never takes a message: RabbitMQ nacks every publish routed to it.
+			Queue queue = QueueBuilder.nonDurable(destination.name() + ".none")
+				.maxLength(0)
+				.overflow(Overflow.rejectPublish)
+				.build();
+			admin.declareQueue(queue);
+			admin.declareBinding(BindingBuilder.bind(queue).to(exchange).with("#"));
+		}
+		finally {
+			connectionFactory.destroy();
+		}
 	}
 
 	private static List<String> rabbitmqctl(String... arguments) {

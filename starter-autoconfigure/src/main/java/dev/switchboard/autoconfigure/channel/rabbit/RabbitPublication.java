@@ -23,6 +23,8 @@ final class RabbitPublication {
 
 	private final boolean mandatory;
 
+	private final boolean retryRefusals;
+
 	private final AMQP.BasicProperties properties;
 
 	private final byte[] body;
@@ -38,11 +40,12 @@ final class RabbitPublication {
 	private @Nullable BackOffExecution backOff;
 
 	RabbitPublication(PendingPublish pending, String exchange, String routingKey, boolean mandatory,
-			AMQP.BasicProperties properties, byte[] body) {
+			boolean retryRefusals, AMQP.BasicProperties properties, byte[] body) {
 		this.pending = pending;
 		this.exchange = exchange;
 		this.routingKey = routingKey;
 		this.mandatory = mandatory;
+		this.retryRefusals = retryRefusals;
 		this.properties = properties;
 		this.body = body;
 		String messageId = properties.getMessageId();
@@ -63,6 +66,11 @@ final class RabbitPublication {
 
 	boolean mandatory() {
 		return this.mandatory;
+	}
+
+	/** Whether a return or a nack is retried, or fails the publish at once. */
+	boolean retryRefusals() {
+		return this.retryRefusals;
 	}
 
 	AMQP.BasicProperties properties() {

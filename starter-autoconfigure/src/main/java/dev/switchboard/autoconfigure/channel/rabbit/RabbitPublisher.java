@@ -97,7 +97,7 @@ final class RabbitPublisher implements AutoCloseable {
 	 */
 	CompletableFuture<Void> publish(ChannelDestination destination, Message message, Duration timeout) {
 		return publish(destination, message, RabbitMessageMapper.toAmqp(message), destination.name(),
-				RabbitMessageMapper.routingKey(message.getKey()), true, timeout);
+				RabbitMessageMapper.routingKey(message.getKey()), true, true, timeout);
 	}
 
 	/**
@@ -108,19 +108,20 @@ final class RabbitPublisher implements AutoCloseable {
 	 * @param exchange the exchange, {@code ""} for the default exchange
 	 * @param routingKey the routing key
 	 * @param mandatory whether the broker must return it when no queue takes it (a return fails the attempt)
+	 * @param retryRefusals whether a return or a nack is retried like any failed attempt, or fails the publish
 	 * @param timeout the time to the publish's deadline
 	 * @return the outcome, completed by the deadline
 	 */
 	CompletableFuture<Void> publish(ChannelDestination destination, Message message,
 			org.springframework.amqp.core.Message amqp, String exchange, String routingKey, boolean mandatory,
-			Duration timeout) {
+			boolean retryRefusals, Duration timeout) {
 		PendingPublish pending = this.window.open(destination, message, timeout);
 		if (pending.isDone()) {
 			return pending.future();
 		}
 		RabbitPublication publication;
 		try {
-			publication = this.wireFormat.prepare(pending, amqp, exchange, routingKey, mandatory);
+			publication = this.wireFormat.prepare(pending, amqp, exchange, routingKey, mandatory, retryRefusals);
 		}
 		catch (RuntimeException ex) {
 			pending.rejected("a post processor or the properties converter failed", ex);

@@ -80,9 +80,10 @@ final class RabbitRequestReply implements AutoCloseable {
 		org.springframework.amqp.core.Message amqp = RabbitMessageMapper.toAmqp(request);
 		amqp.getMessageProperties().setReplyTo(replyTo);
 		amqp.getMessageProperties().setCorrelationId(correlationId);
+		// Mandatory, and a return or a nack fails the request at once: the requester learns it before its timeout.
 		this.publisher
 			.publish(destination, request, amqp, destination.name(), RabbitMessageMapper.routingKey(request.getKey()),
-					true, timeout)
+					true, false, timeout)
 			.whenComplete((ignored, failure) -> {
 				if (failure != null) {
 					// Not published, returned as unroutable, or not confirmed: no reply will come.
@@ -123,7 +124,7 @@ final class RabbitRequestReply implements AutoCloseable {
 		ChannelDestination replyAddress = new ChannelDestination(context.getDestination().channel(), replyTo);
 		// Not mandatory: RabbitMQ returns a mandatory publish to a direct reply-to address as NO_ROUTE even when it
 		// delivers it.
-		this.publisher.publish(replyAddress, reply, answer, "", replyTo, false, REPLY_TIMEOUT)
+		this.publisher.publish(replyAddress, reply, answer, "", replyTo, false, true, REPLY_TIMEOUT)
 			.whenComplete((ignored, failure) -> {
 				if (failure != null) {
 					logger.warn("Reply " + reply + " to " + context + " was not delivered: " + failure.getMessage());

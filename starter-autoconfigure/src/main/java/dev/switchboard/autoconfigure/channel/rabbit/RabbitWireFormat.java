@@ -43,10 +43,11 @@ final class RabbitWireFormat {
 	 * @param exchange the exchange
 	 * @param routingKey the routing key
 	 * @param mandatory whether the broker must return it when no queue takes it
+	 * @param retryRefusals whether a return or a nack is retried
 	 * @return the publication, as written on each attempt
 	 */
 	RabbitPublication prepare(PendingPublish pending, Message amqp, String exchange, String routingKey,
-			boolean mandatory) {
+			boolean mandatory, boolean retryRefusals) {
 		Message shaped = amqp;
 		if (!this.postProcessors.isEmpty()) {
 			CorrelationData correlation = new CorrelationData(amqp.getMessageProperties().getMessageId());
@@ -56,7 +57,7 @@ final class RabbitWireFormat {
 		}
 		MessageProperties properties = shaped.getMessageProperties();
 		AMQP.BasicProperties wire = this.propertiesConverter.fromMessageProperties(properties, this.encoding);
-		return new RabbitPublication(pending, exchange, routingKey, mandatory, wire,
+		return new RabbitPublication(pending, exchange, routingKey, mandatory, retryRefusals, wire,
 				shaped.getBody());
 	}
 
