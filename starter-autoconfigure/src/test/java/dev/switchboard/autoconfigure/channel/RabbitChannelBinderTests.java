@@ -13,8 +13,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
@@ -30,7 +33,9 @@ import dev.switchboard.core.channel.ChannelPublishException;
 import dev.switchboard.core.channel.ConsumerSettings;
 import dev.switchboard.core.channel.Message;
 import dev.switchboard.core.channel.MessageContext;
+import dev.switchboard.core.channel.MessageNotPublishedException;
 import dev.switchboard.core.channel.PublishOutcomeUnknownException;
+import dev.switchboard.core.channel.ReplyTimeoutException;
 import dev.switchboard.core.channel.RetrySettings;
 import dev.switchboard.core.channel.Subscription;
 import org.junit.jupiter.api.AfterAll;
@@ -44,6 +49,8 @@ import org.springframework.amqp.core.QueueBuilder.Overflow;
 import org.springframework.amqp.core.TopicExchange;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;
+import org.springframework.boot.logging.LogLevel;
+import org.springframework.boot.logging.LoggingSystem;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
@@ -116,20 +123,7 @@ class RabbitChannelBinderTests extends AbstractChannelBinderTests {
 	void publishNackedByTheBrokerIsRetriedThenFailsAsOutcomeUnknown() throws Exception {
 		RabbitChannelBinder binder = this.context.getBean(RabbitChannelBinder.class);
 		ChannelDestination full = new ChannelDestination("full", "full-" + this.suffix);
-		CachingConnectionFactory connectionFactory = new CachingConnectionFactory("127.0.0.1", 5672);
-		try {
-			RabbitAdmin admin = new RabbitAdmin(connectionFactory);
-			TopicExchange exchange = new TopicExchange(full.name(), true, false);
-			admin.declareExchange(exchange);
-			// A queue that never takes a message: RabbitMQ nacks every publish routed to it.
-			Queue queue = QueueBuilder.nonDurable(full.name() + ".none").maxLength(0).overflow(Overflow.rejectPublish)
-				.build();
-			admin.declareQueue(queue);
-			admin.declareBinding(BindingBuilder.bind(queue).to(exchange).with("#"));
-		}
-		finally {
-			connectionFactory.destroy();
-		}
+		declareQueueThatNacksEveryPublish(full);
 		CompletableFuture<Void> send = binder.send(full, Message.builder("refused").build(), Duration.ofSeconds(20));
 		assertThatExceptionOfType(Exception.class).isThrownBy(() -> send.get(30, TimeUnit.SECONDS))
 			.havingCause()
@@ -322,6 +316,196 @@ class RabbitChannelBinderTests extends AbstractChannelBinderTests {
 		// Every reply confirmed or failed: a reply that RabbitMQ returned would still be pending, or logged.
 		await().atMost(WAIT).until(() -> binder.pendingPublishes() == 0);
 		assertThat(output).doesNotContain("was not delivered").doesNotContain("requester is gone");
+	}
+
+	@Test
+	void requestIsConventionalForAForeignResponder() throws Exception {
+		RabbitChannelBinder binder = this.context.getBean(RabbitChannelBinder.class);
+		ChannelDestination destination = new ChannelDestination("foreign-quotes", destination("foreign-quotes"));
+		com.rabbitmq.client.ConnectionFactory factory = new com.rabbitmq.client.ConnectionFactory();
+		factory.setHost("127.0.0.1");
+		try (com.rabbitmq.client.Connection connection = factory.newConnection("foreign-responder");
+				com.rabbitmq.client.Channel channel = connection.createChannel()) {
+			BlockingQueue<AMQP.BasicProperties> requests = respondOnForeignQueue(channel, destination, true);
+			Message reply = binder.request(destination, Message.builder("ping").key("k-9").build(), WAIT)
+				.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+			AMQP.BasicProperties request = requests.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+			assertThat(request).isNotNull();
+			// The binder's own reply queue and a correlation id: all a plain AMQP responder needs.
+			assertThat(request.getReplyTo()).startsWith("switchboard.replies.");
+			assertThat(request.getCorrelationId()).isNotBlank();
+			// Spring AMQP's internals (return correlation and the like) stay out of other clients' messages.
+			assertThat(request.getHeaders().keySet()).noneMatch((name) -> name.startsWith("spring_"));
+			assertThat(new String(reply.getPayload(), StandardCharsets.UTF_8)).isEqualTo("re: ping");
+			assertThat(reply.getHeader(Message.CONTENT_TYPE_HEADER)).isEqualTo("text/plain");
+			// A second request: a correlation id of its own, the same reply queue.
+			Message second = binder.request(destination, Message.builder("pong").build(), WAIT)
+				.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+			assertThat(new String(second.getPayload(), StandardCharsets.UTF_8)).isEqualTo("re: pong");
+			AMQP.BasicProperties secondRequest = requests.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+			assertThat(secondRequest).isNotNull();
+			assertThat(secondRequest.getReplyTo()).isEqualTo(request.getReplyTo());
+			assertThat(secondRequest.getCorrelationId()).isNotEqualTo(request.getCorrelationId());
+		}
+	}
+
+	@Test
+	void lateReplyIsDroppedWithoutWarning(CapturedOutput output) throws Exception {
+		RabbitChannelBinder binder = this.context.getBean(RabbitChannelBinder.class);
+		ChannelDestination destination = new ChannelDestination("slow-quotes", destination("slow-quotes"));
+		LoggingSystem logging = LoggingSystem.get(getClass().getClassLoader());
+		String requestReplyLogger = "dev.switchboard.autoconfigure.channel.rabbit.RabbitRequestReply";
+		// The dropped reply is logged at DEBUG only: the test's witness that it arrived.
+		logging.setLogLevel(requestReplyLogger, LogLevel.DEBUG);
+		com.rabbitmq.client.ConnectionFactory factory = new com.rabbitmq.client.ConnectionFactory();
+		factory.setHost("127.0.0.1");
+		try (com.rabbitmq.client.Connection connection = factory.newConnection("slow-responder");
+				com.rabbitmq.client.Channel channel = connection.createChannel()) {
+			BlockingQueue<AMQP.BasicProperties> requests = respondOnForeignQueue(channel, destination, false);
+			CompletableFuture<Message> reply = binder.request(destination, Message.builder("late").build(),
+					Duration.ofMillis(300));
+			assertThatExceptionOfType(ExecutionException.class)
+				.isThrownBy(() -> reply.get(WAIT.toSeconds(), TimeUnit.SECONDS))
+				.withCauseInstanceOf(ReplyTimeoutException.class);
+			AMQP.BasicProperties request = requests.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+			assertThat(request).isNotNull();
+			// The reply comes after its request timed out...
+			channel.basicPublish("", request.getReplyTo(),
+					new AMQP.BasicProperties.Builder().correlationId(request.getCorrelationId()).build(),
+					"too late".getBytes(StandardCharsets.UTF_8));
+			await().atMost(WAIT)
+				.until(() -> output.getAll().contains("with correlation id " + request.getCorrelationId()));
+			// ...and is dropped without a warning.
+			assertThat(output.getAll().lines().filter((line) -> line.contains("WARN")))
+				.noneMatch((line) -> line.contains("RabbitRequestReply") || line.contains(request.getCorrelationId()));
+		}
+		finally {
+			logging.setLogLevel(requestReplyLogger, null);
+		}
+	}
+
+	@Test
+	void requestsAreAnsweredAfterABrokerRestartThroughTheSameReplyQueue() throws Exception {
+		RabbitChannelBinder binder = this.context.getBean(RabbitChannelBinder.class);
+		ChannelDestination destination = new ChannelDestination("restart-quotes", destination("restart-quotes"));
+		com.rabbitmq.client.ConnectionFactory factory = new com.rabbitmq.client.ConnectionFactory();
+		factory.setHost("127.0.0.1");
+		factory.setAutomaticRecoveryEnabled(false);
+		String replyQueue;
+		com.rabbitmq.client.Connection before = factory.newConnection("responder-before-restart");
+		try {
+			BlockingQueue<AMQP.BasicProperties> requests = respondOnForeignQueue(before.createChannel(), destination,
+					true);
+			Message reply = binder.request(destination, Message.builder("before").build(), WAIT)
+				.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+			assertThat(new String(reply.getPayload(), StandardCharsets.UTF_8)).isEqualTo("re: before");
+			replyQueue = requests.take().getReplyTo();
+			CompletableFuture<ShutdownSignalException> outage = new CompletableFuture<>();
+			before.addShutdownListener(outage::complete);
+			try {
+				rabbitmqctl("stop_app");
+				rabbitmqctl("start_app");
+			}
+			finally {
+				// Whatever happened above, leave the shared broker running.
+				rabbitmqctl("start_app");
+			}
+			// The fault happened: the broker closed connections, and the exclusive reply queue with the binder's.
+			assertThat(outage.get(10, TimeUnit.SECONDS).isInitiatedByApplication()).isFalse();
+		}
+		finally {
+			before.abort();
+		}
+		try (com.rabbitmq.client.Connection after = factory.newConnection("responder-after-restart");
+				com.rabbitmq.client.Channel channel = after.createChannel()) {
+			BlockingQueue<AMQP.BasicProperties> requests = respondOnForeignQueue(channel, destination, true);
+			// The binder reconnects by itself; until its reply queue is declared again, replies are lost.
+			Message reply = await().atMost(WAIT)
+				.ignoreExceptions()
+				.until(() -> binder.request(destination, Message.builder("after").build(), Duration.ofSeconds(2))
+					.get(5, TimeUnit.SECONDS), Objects::nonNull);
+			assertThat(new String(reply.getPayload(), StandardCharsets.UTF_8)).isEqualTo("re: after");
+			// Under the name that requests in flight still carry.
+			List<AMQP.BasicProperties> received = new ArrayList<>();
+			requests.drainTo(received);
+			assertThat(received).isNotEmpty()
+				.allSatisfy((request) -> assertThat(request.getReplyTo()).isEqualTo(replyQueue));
+		}
+	}
+
+	@Test
+	void unroutableRequestFailsAtOnce() {
+		RabbitChannelBinder binder = this.context.getBean(RabbitChannelBinder.class);
+		ChannelDestination nowhere = new ChannelDestination("nowhere", "nowhere-quotes-" + this.suffix);
+		CompletableFuture<Message> reply = binder.request(nowhere, Message.builder("anyone?").build(),
+				Duration.ofMinutes(1));
+		// On the broker's first return, not after the publish attempts a send would make.
+		assertThatExceptionOfType(ExecutionException.class)
+			.isThrownBy(() -> reply.get(WAIT.toSeconds(), TimeUnit.SECONDS))
+			.havingCause()
+			.isInstanceOf(MessageNotPublishedException.class)
+			.withMessageContaining("not retried")
+			.withMessageContaining("unroutable");
+	}
+
+	@Test
+	void nackedRequestFailsAtOnce() {
+		RabbitChannelBinder binder = this.context.getBean(RabbitChannelBinder.class);
+		ChannelDestination full = new ChannelDestination("full-quotes", "full-quotes-" + this.suffix);
+		declareQueueThatNacksEveryPublish(full);
+		CompletableFuture<Message> reply = binder.request(full, Message.builder("refused").build(),
+				Duration.ofMinutes(1));
+		assertThatExceptionOfType(ExecutionException.class)
+			.isThrownBy(() -> reply.get(WAIT.toSeconds(), TimeUnit.SECONDS))
+			.havingCause()
+			.isInstanceOf(PublishOutcomeUnknownException.class)
+			.withMessageContaining("not retried")
+			.withMessageContaining("nacked");
+	}
+
+	/**
+	 * Consumes a destination's requests with a plain RabbitMQ client on a queue of its own, answering each to its
+	 * {@code reply_to} with its correlation id if asked to.
+	 */
+	private BlockingQueue<AMQP.BasicProperties> respondOnForeignQueue(com.rabbitmq.client.Channel channel,
+			ChannelDestination destination, boolean answer) throws IOException {
+		channel.exchangeDeclare(destination.name(), "topic", true);
+		String queue = destination.name() + ".foreign";
+		channel.queueDeclare(queue, false, false, true, null);
+		channel.queueBind(queue, destination.name(), "#");
+		BlockingQueue<AMQP.BasicProperties> requests = new LinkedBlockingQueue<>();
+		channel.basicConsume(queue, true, (tag, delivery) -> {
+			AMQP.BasicProperties request = delivery.getProperties();
+			requests.add(request);
+			if (answer) {
+				AMQP.BasicProperties properties = new AMQP.BasicProperties.Builder().contentType("text/plain")
+					.correlationId(request.getCorrelationId())
+					.build();
+				String body = "re: " + new String(delivery.getBody(), StandardCharsets.UTF_8);
+				channel.basicPublish("", request.getReplyTo(), properties, body.getBytes(StandardCharsets.UTF_8));
+			}
+		}, (tag) -> {
+		});
+		return requests;
+	}
+
+	private static void declareQueueThatNacksEveryPublish(ChannelDestination destination) {
+		CachingConnectionFactory connectionFactory = new CachingConnectionFactory("127.0.0.1", 5672);
+		try {
+			RabbitAdmin admin = new RabbitAdmin(connectionFactory);
+			TopicExchange exchange = new TopicExchange(destination.name(), true, false);
+			admin.declareExchange(exchange);
+			// A queue that never takes a message: RabbitMQ nacks every publish routed to it.
+			Queue queue = QueueBuilder.nonDurable(destination.name() + ".none")
+				.maxLength(0)
+				.overflow(Overflow.rejectPublish)
+				.build();
+			admin.declareQueue(queue);
+			admin.declareBinding(BindingBuilder.bind(queue).to(exchange).with("#"));
+		}
+		finally {
+			connectionFactory.destroy();
+		}
 	}
 
 	private static List<String> rabbitmqctl(String... arguments) {

@@ -16,7 +16,8 @@ import org.springframework.util.backoff.BackOffExecution;
 /**
  * Turns the outcome of each publish attempt into the publish's outcome: confirmed, or retried with backoff while
  * its deadline and the configured attempts allow, or failed ({@link PendingPublish} decides between not published
- * and unknown). Neither RabbitMQ's client nor Spring AMQP retries a publish.
+ * and unknown). Neither RabbitMQ's client nor Spring AMQP retries a publish. A return or a nack of a publication
+ * that does not retry refusals (a request, whose requester wants to know before its timeout) fails it at once.
  * <p>
  * The broker's answers arrive on the connection's thread while the publishing thread may still be marking the
  * attempt handed over: each answer waits for that on the publication's monitor, which the publishing thread holds
@@ -60,7 +61,7 @@ final class RabbitAttempts implements RabbitConfirms.Outcomes {
 			}
 			else {
 				// Returned, then acknowledged: the broker took it and routed it nowhere.
-				retryOrReject(publication, pending.refused(unroutable(publication, returned)), null);
+				refused(publication, pending.refused(unroutable(publication, returned)));
 			}
 		}
 	}
@@ -69,8 +70,8 @@ final class RabbitAttempts implements RabbitConfirms.Outcomes {
 	public void nacked(RabbitPublication publication) {
 		synchronized (publication) {
 			// The broker may have the message all the same.
-			retryOrReject(publication, publication.pending()
-				.attemptFailed(new IllegalStateException("not confirmed: nacked by the broker")), null);
+			refused(publication, publication.pending()
+				.attemptFailed(new IllegalStateException("not confirmed: nacked by the broker")));
 		}
 	}
 
@@ -81,14 +82,29 @@ final class RabbitAttempts implements RabbitConfirms.Outcomes {
 			this.topology.forget(publication.exchange());
 			String returned = publication.returned();
 			PendingPublish pending = publication.pending();
-			retryOrReject(publication, (returned != null) ? pending.refused(unroutable(publication, returned))
-					: pending.attemptFailed(cause), cause);
+			if (returned != null) {
+				refused(publication, pending.refused(unroutable(publication, returned)));
+			}
+			else {
+				retryOrReject(publication, pending.attemptFailed(cause), cause);
+			}
 		}
 	}
 
 	private static IllegalStateException unroutable(RabbitPublication publication, String returned) {
 		return new IllegalStateException("unroutable: returned by the broker (" + returned
 				+ "); no queue is bound to exchange '" + publication.exchange() + "'");
+	}
+
+	/** The broker answered a return or a nack: retried, unless the publisher wants to know at once. */
+	private void refused(RabbitPublication publication, boolean mayRetry) {
+		if (publication.retryRefusals() || !mayRetry) {
+			retryOrReject(publication, mayRetry, null);
+			return;
+		}
+		PendingPublish pending = publication.pending();
+		pending.rejected("refused by the broker, not retried", null);
+		pending.release();
 	}
 
 	/**

@@ -13,17 +13,14 @@ import dev.switchboard.core.channel.Message;
 import dev.switchboard.core.channel.MessageHandler;
 import dev.switchboard.core.channel.MessageNotPublishedException;
 import dev.switchboard.core.channel.Subscription;
-import dev.switchboard.core.channel.publish.PublishWindow;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.amqp.core.AcknowledgeMode;
 import org.springframework.amqp.rabbit.config.SimpleRabbitListenerContainerFactory;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.connection.Connection;
-import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
-import org.springframework.util.backoff.ExponentialBackOff;
 
 /**
  * A {@link ChannelBinder} on RabbitMQ through Spring AMQP: a destination is a durable topic exchange, a consumer
@@ -38,7 +35,11 @@ import org.springframework.util.backoff.ExponentialBackOff;
  * acknowledged after its handler returned (or it was dead-lettered) and requeued if the consumer dies first. With
  * one consumer, a key's messages are processed in order.</li>
  * <li>Failures are retried in the consumer, then dead-lettered with confirms ({@link RabbitDeadLetters}).</li>
- * <li>{@link #request} uses RabbitMQ's direct reply-to ({@link RabbitRequestReply}).</li>
+ * <li>{@link #request} publishes the request like a send, with {@code reply_to} naming the binder's reply queue
+ * ({@code switchboard.replies.<random>}, exclusive, auto-delete, declared on the first request) and a fresh
+ * {@code correlation_id}, and no Spring AMQP header; the reply is matched by correlation id. Replies are published
+ * with confirms to the requester's {@code reply_to}, which may also be RabbitMQ's direct reply-to
+ * ({@link RabbitRequestReply}).</li>
  * </ul>
  *
  * @author Switchboard
@@ -55,17 +56,7 @@ public final class RabbitChannelBinder implements ChannelBinder {
 
 	private final Settings settings;
 
-	private final RabbitTopology topology;
-
-	private final PublishWindow window;
-
-	private final RabbitPublisher publisher;
-
-	private final RabbitDeadLetters deadLetters;
-
-	private final RabbitRequestReply requestReply;
-
-	private final RabbitSubscriptions subscriptions;
+	private final RabbitBinderParts parts;
 
 	private volatile boolean used;
 
@@ -88,8 +79,9 @@ public final class RabbitChannelBinder implements ChannelBinder {
 	 * correlated publisher confirms and returns. No connection is made before the first use.
 	 * @param connectionFactory the connection factory
 	 * @param settings queue type, publish retries and the bound on pending publishes
-	 * @param containerFactory makes the consumers' containers (prefetch, executor, customizer); the binder then
-	 * sets what its guarantees need: queue, listener, concurrency, acknowledge mode, retries and dead letters
+	 * @param containerFactory makes the consumers' containers and the reply queue's (prefetch, executor,
+	 * customizer); the binder then sets what its guarantees need: queue, listener, concurrency, acknowledge mode,
+	 * retries and dead letters
 	 * @param templateConfigurer configures the publishers' template (for example with Spring Boot's
 	 * {@code spring.rabbitmq.template.*} and the application's template customizers); the binder then sets a
 	 * publisher connection, and publishes on a channel of that connection with the template's before-publish post
@@ -99,23 +91,7 @@ public final class RabbitChannelBinder implements ChannelBinder {
 			SimpleRabbitListenerContainerFactory containerFactory, Consumer<RabbitTemplate> templateConfigurer) {
 		this.connectionFactory = connectionFactory;
 		this.settings = Objects.requireNonNull(settings, "settings");
-		connectionFactory.setPublisherConfirmType(CachingConnectionFactory.ConfirmType.CORRELATED);
-		connectionFactory.setPublisherReturns(true);
-		containerFactory.setConnectionFactory(connectionFactory);
-		RabbitTemplate template = new RabbitTemplate(connectionFactory);
-		templateConfigurer.accept(template);
-		// Publishers on their own connection: a blocked (flow-controlled) publisher must not stall consumers.
-		template.setUsePublisherConnection(true);
-		this.topology = new RabbitTopology(new RabbitAdmin(connectionFactory));
-		this.window = new PublishWindow(NAME, settings.maxPending());
-		ExponentialBackOff backOff = new ExponentialBackOff(settings.publishBackoff().toMillis(), 2.0);
-		backOff.setMaxInterval(Math.max(settings.publishBackoff().toMillis(), 5000));
-		this.publisher = new RabbitPublisher(template, this.topology, this.window, settings.publishAttempts(),
-				backOff);
-		this.deadLetters = new RabbitDeadLetters(this.publisher);
-		this.requestReply = new RabbitRequestReply(connectionFactory, this.topology, this.publisher, this.window);
-		this.subscriptions = new RabbitSubscriptions(containerFactory, this.topology, this.deadLetters,
-				this.requestReply);
+		this.parts = new RabbitBinderParts(connectionFactory, settings, containerFactory, templateConfigurer);
 	}
 
 	@Override
@@ -131,7 +107,7 @@ public final class RabbitChannelBinder implements ChannelBinder {
 					message.getId(), null));
 		}
 		this.used = true;
-		return this.publisher.publish(destination, message, timeout);
+		return this.parts.publisher.publish(destination, message, timeout);
 	}
 
 	@Override
@@ -144,7 +120,7 @@ public final class RabbitChannelBinder implements ChannelBinder {
 			throw new IllegalArgumentException("group must not be blank but was '" + group + "'");
 		}
 		this.used = true;
-		return this.subscriptions.subscribe(destination, group, handler, settings,
+		return this.parts.subscriptions.subscribe(destination, group, handler, settings,
 				this.settings.queue(destination.channel()));
 	}
 
@@ -154,7 +130,7 @@ public final class RabbitChannelBinder implements ChannelBinder {
 			return CompletableFuture.failedFuture(closedException());
 		}
 		this.used = true;
-		return this.requestReply.request(destination, request, timeout);
+		return this.parts.requestReply.request(destination, request, timeout);
 	}
 
 	/**
@@ -181,7 +157,7 @@ public final class RabbitChannelBinder implements ChannelBinder {
 	 */
 	@Override
 	public Integer pendingPublishes() {
-		return this.window.pending();
+		return this.parts.window.pending();
 	}
 
 	/**
@@ -201,7 +177,7 @@ public final class RabbitChannelBinder implements ChannelBinder {
 		if (this.closed || !this.used) {
 			return null;
 		}
-		return this.topology.messageCount(deadLetter.name());
+		return this.parts.topology.messageCount(deadLetter.name());
 	}
 
 	@Override
@@ -210,10 +186,7 @@ public final class RabbitChannelBinder implements ChannelBinder {
 			return;
 		}
 		this.closed = true;
-		this.subscriptions.close();
-		this.requestReply.close();
-		this.publisher.close();
-		this.window.close();
+		this.parts.close();
 		this.connectionFactory.destroy();
 	}
 
@@ -223,7 +196,7 @@ public final class RabbitChannelBinder implements ChannelBinder {
 
 	@Override
 	public String toString() {
-		return "RabbitChannelBinder[subscriptions=" + this.subscriptions + ", " + this.window + "]";
+		return "RabbitChannelBinder[subscriptions=" + this.parts.subscriptions + ", " + this.parts.window + "]";
 	}
 
 	/**

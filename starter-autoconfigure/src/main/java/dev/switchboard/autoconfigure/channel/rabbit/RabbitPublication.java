@@ -21,7 +21,7 @@ final class RabbitPublication {
 
 	private final String routingKey;
 
-	private final boolean mandatory;
+	private final Kind kind;
 
 	private final AMQP.BasicProperties properties;
 
@@ -37,12 +37,12 @@ final class RabbitPublication {
 
 	private @Nullable BackOffExecution backOff;
 
-	RabbitPublication(PendingPublish pending, String exchange, String routingKey, boolean mandatory,
+	RabbitPublication(PendingPublish pending, String exchange, String routingKey, Kind kind,
 			AMQP.BasicProperties properties, byte[] body) {
 		this.pending = pending;
 		this.exchange = exchange;
 		this.routingKey = routingKey;
-		this.mandatory = mandatory;
+		this.kind = kind;
 		this.properties = properties;
 		this.body = body;
 		String messageId = properties.getMessageId();
@@ -62,7 +62,12 @@ final class RabbitPublication {
 	}
 
 	boolean mandatory() {
-		return this.mandatory;
+		return this.kind.mandatory;
+	}
+
+	/** Whether a return or a nack is retried, or fails the publish at once. */
+	boolean retryRefusals() {
+		return this.kind.retryRefusals;
 	}
 
 	AMQP.BasicProperties properties() {
@@ -109,6 +114,32 @@ final class RabbitPublication {
 	@Override
 	public String toString() {
 		return this.pending.toString();
+	}
+
+	/** What a publication is, which says how the broker must treat it and what a refusal does. */
+	enum Kind {
+
+		/** A channel's message or a dead letter: mandatory, a return or a nack is retried within the deadline. */
+		MESSAGE(true, true),
+
+		/** A request: mandatory, and a return or a nack fails it at once, as its requester waits for a reply. */
+		REQUEST(true, false),
+
+		/**
+		 * A reply: not mandatory, since RabbitMQ returns a mandatory publish to a direct reply-to address as
+		 * {@code NO_ROUTE} even when it delivers it; a nack is retried.
+		 */
+		REPLY(false, true);
+
+		private final boolean mandatory;
+
+		private final boolean retryRefusals;
+
+		Kind(boolean mandatory, boolean retryRefusals) {
+			this.mandatory = mandatory;
+			this.retryRefusals = retryRefusals;
+		}
+
 	}
 
 }

@@ -76,7 +76,7 @@ final class RabbitPublisher implements AutoCloseable {
 		String exchange = destination.name();
 		String routingKey = RabbitMessageMapper.routingKey(message.getKey());
 		return publish(destination, message, timeout,
-				(pending) -> this.wireFormat.prepare(pending, message, exchange, routingKey, true));
+				(pending) -> this.wireFormat.prepare(pending, message, exchange, routingKey, RabbitPublication.Kind.MESSAGE));
 	}
 
 	/**
@@ -86,15 +86,15 @@ final class RabbitPublisher implements AutoCloseable {
 	 * @param amqp the message as sent, before the template's post processors
 	 * @param exchange the exchange, {@code ""} for the default exchange
 	 * @param routingKey the routing key
-	 * @param mandatory whether the broker must return it when no queue takes it (a return fails the attempt)
+	 * @param kind what it is: whether it is mandatory, whether a return or a nack is retried
 	 * @param timeout the time to the publish's deadline
 	 * @return the outcome, completed by the deadline
 	 */
 	CompletableFuture<Void> publish(ChannelDestination destination, Message message,
-			org.springframework.amqp.core.Message amqp, String exchange, String routingKey, boolean mandatory,
+			org.springframework.amqp.core.Message amqp, String exchange, String routingKey, RabbitPublication.Kind kind,
 			Duration timeout) {
 		return publish(destination, message, timeout,
-				(pending) -> this.wireFormat.prepare(pending, amqp, exchange, routingKey, mandatory));
+				(pending) -> this.wireFormat.prepare(pending, amqp, exchange, routingKey, kind));
 	}
 
 	private CompletableFuture<Void> publish(ChannelDestination destination, Message message, Duration timeout,

@@ -45,15 +45,15 @@ final class RabbitWireFormat {
 	 * @param message the message
 	 * @param exchange the exchange
 	 * @param routingKey the routing key
-	 * @param mandatory whether the broker must return it when no queue takes it
+	 * @param kind what it is: whether it is mandatory, whether a refusal is retried
 	 * @return the publication, as written on each attempt
 	 */
 	RabbitPublication prepare(PendingPublish pending, dev.switchboard.core.channel.Message message, String exchange,
-			String routingKey, boolean mandatory) {
+			String routingKey, RabbitPublication.Kind kind) {
 		if (!this.postProcessors.isEmpty()) {
-			return prepare(pending, RabbitMessageMapper.toAmqp(message), exchange, routingKey, mandatory);
+			return prepare(pending, RabbitMessageMapper.toAmqp(message), exchange, routingKey, kind);
 		}
-		return new RabbitPublication(pending, exchange, routingKey, mandatory, RabbitMessageMapper.toProperties(message),
+		return new RabbitPublication(pending, exchange, routingKey, kind, RabbitMessageMapper.toProperties(message),
 				message.getPayload());
 	}
 
@@ -63,11 +63,11 @@ final class RabbitWireFormat {
 	 * @param amqp the message
 	 * @param exchange the exchange
 	 * @param routingKey the routing key
-	 * @param mandatory whether the broker must return it when no queue takes it
+	 * @param kind what it is: whether it is mandatory, whether a refusal is retried
 	 * @return the publication, as written on each attempt
 	 */
 	RabbitPublication prepare(PendingPublish pending, Message amqp, String exchange, String routingKey,
-			boolean mandatory) {
+			RabbitPublication.Kind kind) {
 		Message shaped = amqp;
 		if (!this.postProcessors.isEmpty()) {
 			CorrelationData correlation = new CorrelationData(amqp.getMessageProperties().getMessageId());
@@ -77,7 +77,7 @@ final class RabbitWireFormat {
 		}
 		MessageProperties properties = shaped.getMessageProperties();
 		AMQP.BasicProperties wire = this.propertiesConverter.fromMessageProperties(properties, this.encoding);
-		return new RabbitPublication(pending, exchange, routingKey, mandatory, wire,
+		return new RabbitPublication(pending, exchange, routingKey, kind, wire,
 				shaped.getBody());
 	}
 

@@ -70,7 +70,7 @@ class RabbitWireFormatTests {
 		});
 		RabbitPublication publication = new RabbitWireFormat(template).prepare(
 				this.window.open(ORDERS, Message.builder("x").id("m-3").build(), Duration.ofSeconds(5)),
-				Message.builder("x").id("m-3").build(), "orders", "", true);
+				Message.builder("x").id("m-3").build(), "orders", "", RabbitPublication.Kind.MESSAGE);
 		assertThat(publication.properties().getAppId()).isEqualTo("billing");
 		assertThat(publication.properties().getMessageId()).isEqualTo("m-3");
 	}
@@ -81,11 +81,11 @@ class RabbitWireFormatTests {
 		// A post processor that changes nothing sends the message through Spring AMQP's converter.
 		converting.setBeforePublishPostProcessors((amqp) -> amqp);
 		RabbitWireFormat converted = new RabbitWireFormat(converting);
-		AMQP.BasicProperties shortcut = direct
-			.prepare(this.window.open(ORDERS, message, Duration.ofSeconds(5)), message, "orders", "k", true)
+		AMQP.BasicProperties shortcut = direct.prepare(this.window.open(ORDERS, message, Duration.ofSeconds(5)),
+				message, "orders", "k", RabbitPublication.Kind.MESSAGE)
 			.properties();
-		AMQP.BasicProperties reference = converted
-			.prepare(this.window.open(ORDERS, message, Duration.ofSeconds(5)), message, "orders", "k", true)
+		AMQP.BasicProperties reference = converted.prepare(this.window.open(ORDERS, message, Duration.ofSeconds(5)),
+				message, "orders", "k", RabbitPublication.Kind.MESSAGE)
 			.properties();
 		assertThat(shortcut).usingRecursiveComparison().isEqualTo(reference);
 		assertThat(shortcut.getHeaders()).containsOnlyKeys(List.copyOf(reference.getHeaders().keySet()));
