@@ -173,8 +173,8 @@ class KafkaRetryTopicsTests {
 			.withConfiguration(AutoConfigurations.of(JacksonAutoConfiguration.class, KafkaAutoConfiguration.class,
 					KafkaChannelBinderAutoConfiguration.class, ChannelAutoConfiguration.class))
 			.withUserConfiguration(InvoiceConfiguration.class)
-			.withPropertyValues("spring.kafka.bootstrap-servers=" + brokers(), "spring.kafka.consumer.fetch-max-wait=10ms",
-					"spring.application.name=accounting",
+			.withPropertyValues("spring.kafka.bootstrap-servers=" + brokers(),
+					"spring.kafka.consumer.fetch-max-wait=10ms", "spring.application.name=accounting",
 					"switchboard.channels.invoices.binder=kafka",
 					"switchboard.channels.invoices.destination=" + destination,
 					"switchboard.channels.invoices.retry.mode=topics",
