@@ -40,6 +40,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
+import org.springframework.amqp.rabbit.config.ContainerCustomizer;
+import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.amqp.autoconfigure.RabbitAutoConfiguration;
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
@@ -480,6 +482,16 @@ abstract class AbstractChannelBinderTests {
 		@Bean
 		Listeners listeners() {
 			return new Listeners();
+		}
+
+		/**
+		 * A RabbitMQ consumer thread waits for its next delivery at most this long, and the context, when it
+		 * closes, waits for the consumer threads of each channel in turn: 1 s at most each by default.
+		 * @return the customizer of the RabbitMQ binder's containers
+		 */
+		@Bean
+		ContainerCustomizer<SimpleMessageListenerContainer> quickStop() {
+			return (container) -> container.setReceiveTimeout(100);
 		}
 
 	}

@@ -50,7 +50,13 @@ class KafkaChannelBinderTests extends AbstractChannelBinderTests {
 	@Override
 	protected List<String> brokerProperties() {
 		EmbeddedKafkaBroker broker = EmbeddedKafkaCondition.getBroker();
-		return List.of("spring.kafka.bootstrap-servers=" + broker.getBrokersAsString());
+		return List.of("spring.kafka.bootstrap-servers=" + broker.getBrokersAsString(),
+				// Each retry seeks back to the failed record; the fetch already in flight for the partition then
+				// waits fetch.max.wait (500 ms by default) for new records before the record is read again.
+				"spring.kafka.consumer.fetch-max-wait=10ms",
+				// The channels' consumers share one group and join it one after the other: a member learns of a
+				// rebalance from its next heartbeat (every 3 s by default), and the group waits for all of them.
+				"spring.kafka.consumer.heartbeat-interval=100ms");
 	}
 
 	@Test

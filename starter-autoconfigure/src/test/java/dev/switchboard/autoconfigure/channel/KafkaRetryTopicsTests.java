@@ -3,6 +3,7 @@ package dev.switchboard.autoconfigure.channel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
@@ -75,7 +76,18 @@ class KafkaRetryTopicsTests {
 	@BeforeAll
 	static void startBinder() {
 		Map<String, Object> connection = Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, brokers());
-		binder = new KafkaChannelBinder(connection, connection, connection, 3, (short) 1);
+		binder = new KafkaChannelBinder(connection, consumerConfigs(connection), connection, 3, (short) 1);
+	}
+
+	/**
+	 * A retry waits in its paused partition until due; once resumed, the record is read by the next fetch, which
+	 * waits for the fetch in flight for the other partitions: up to fetch.max.wait (500 ms by default) on top of
+	 * the backoff. The test's consumers wait 10 ms.
+	 */
+	private static Map<String, Object> consumerConfigs(Map<String, Object> connection) {
+		Map<String, Object> configs = new HashMap<>(connection);
+		configs.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10);
+		return configs;
 	}
 
 	@AfterAll
@@ -161,7 +173,8 @@ class KafkaRetryTopicsTests {
 			.withConfiguration(AutoConfigurations.of(JacksonAutoConfiguration.class, KafkaAutoConfiguration.class,
 					KafkaChannelBinderAutoConfiguration.class, ChannelAutoConfiguration.class))
 			.withUserConfiguration(InvoiceConfiguration.class)
-			.withPropertyValues("spring.kafka.bootstrap-servers=" + brokers(), "spring.application.name=accounting",
+			.withPropertyValues("spring.kafka.bootstrap-servers=" + brokers(),
+					"spring.kafka.consumer.fetch-max-wait=10ms", "spring.application.name=accounting",
 					"switchboard.channels.invoices.binder=kafka",
 					"switchboard.channels.invoices.destination=" + destination,
 					"switchboard.channels.invoices.retry.mode=topics",

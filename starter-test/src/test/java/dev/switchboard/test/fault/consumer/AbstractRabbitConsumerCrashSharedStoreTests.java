@@ -61,13 +61,6 @@ abstract class AbstractRabbitConsumerCrashSharedStoreTests extends RabbitConsume
 	}
 
 	@Override
-	protected Duration work() {
-		// Long against the store's round trips: each consumer thread is almost always inside its listener, holding
-		// a claim, when the kill lands.
-		return Duration.ofMillis(20);
-	}
-
-	@Override
 	protected void beforeKill(String destination, String group) throws Exception {
 		// Kill once the held listener took its claim: the dead process then leaves it (and the other thread's, if
 		// that one is inside its listener too) to lapse.
