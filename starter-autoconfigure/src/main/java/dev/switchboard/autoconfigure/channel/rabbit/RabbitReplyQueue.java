@@ -1,14 +1,19 @@
 package dev.switchboard.autoconfigure.channel.rabbit;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.amqp.AmqpException;
 import org.springframework.amqp.core.AcknowledgeMode;
 import org.springframework.amqp.core.Base64UrlNamingStrategy;
 import org.springframework.amqp.core.MessageListener;
 import org.springframework.amqp.core.Queue;
 import org.springframework.amqp.rabbit.config.SimpleRabbitListenerContainerFactory;
+import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;
+import org.springframework.amqp.rabbit.listener.MissingQueueEvent;
 import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
 
 /**
@@ -18,11 +23,15 @@ import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
  * <p>
  * An exclusive queue dies with the connection that declared it. Its own {@link RabbitAdmin} declares it again,
  * under the same name, each time the connection factory opens a new connection (before the container consumes
- * again), so the address that requests carry stays valid across reconnections.
+ * again), so the address that requests carry stays valid across reconnections. Where the admin does not (cache
+ * mode {@code CONNECTION}, whose queue is not exclusive, or a queue deleted under a live connection), the
+ * container's report of a missing queue declares it.
  *
  * @author Switchboard
  */
 final class RabbitReplyQueue implements AutoCloseable {
+
+	private static final Log logger = LogFactory.getLog(RabbitReplyQueue.class);
 
 	/** The start of the reply queue's name. */
 	static final String PREFIX = "switchboard.replies.";
@@ -33,9 +42,7 @@ final class RabbitReplyQueue implements AutoCloseable {
 
 	private final MessageListener listener;
 
-	// Named as Spring AMQP names an AnonymousQueue, without the x-queue-leader-locator argument an AnonymousQueue
-	// adds: RabbitMQ 3.10 refuses it on a classic queue (PRECONDITION_FAILED).
-	private final Queue queue = new Queue(new Base64UrlNamingStrategy(PREFIX).generateName(), false, true, true);
+	private final Queue queue;
 
 	private final Object lock = new Object();
 
@@ -56,6 +63,14 @@ final class RabbitReplyQueue implements AutoCloseable {
 		this.connectionFactory = connectionFactory;
 		this.containerFactory = containerFactory;
 		this.listener = listener;
+		// Exclusive only when the admin and the container share one connection (Boot's default cache mode,
+		// CHANNEL): with a connection per user (CONNECTION), the container could not consume a queue exclusive to
+		// the admin's connection. Auto-delete either way: it goes with its consumer.
+		boolean sharedConnection = !(connectionFactory instanceof CachingConnectionFactory caching)
+				|| caching.getCacheMode() == CachingConnectionFactory.CacheMode.CHANNEL;
+		// Named as Spring AMQP names an AnonymousQueue, without the x-queue-leader-locator argument an
+		// AnonymousQueue adds: RabbitMQ 3.10 refuses it on a classic queue (PRECONDITION_FAILED).
+		this.queue = new Queue(new Base64UrlNamingStrategy(PREFIX).generateName(), false, sharedConnection, true);
 	}
 
 	/**
@@ -102,11 +117,39 @@ final class RabbitReplyQueue implements AutoCloseable {
 		// Missing for a moment after a broker restart, until the admin declared it again.
 		container.setMissingQueuesFatal(false);
 		container.setRecoveryInterval(1000);
+		container.setFailedDeclarationRetryInterval(1000);
+		// The consumer found the queue gone (a broker restart, or a deletion) where the admin does not declare it
+		// by itself (cache mode CONNECTION, or the queue deleted under a live connection): declare it, and the
+		// consumer's next try, a second later, consumes it.
+		RabbitAdmin declarer = admin;
+		container.setApplicationEventPublisher((event) -> {
+			if (event instanceof MissingQueueEvent && !isClosed()) {
+				declareQuietly(declarer);
+			}
+		});
 		container.setMessageListener(this.listener);
 		container.setBeanName("switchboard-rabbit-" + this.queue.getName());
 		container.afterPropertiesSet();
 		this.container = container;
 		container.start();
+	}
+
+	private boolean isClosed() {
+		synchronized (this.lock) {
+			return this.closed;
+		}
+	}
+
+	private void declareQuietly(RabbitAdmin admin) {
+		try {
+			admin.declareQueue(this.queue);
+		}
+		catch (AmqpException ex) {
+			// The broker is still away: the consumer tries again and reports it missing again.
+			if (logger.isDebugEnabled()) {
+				logger.debug("Could not declare reply queue " + this.queue.getName() + ": " + ex);
+			}
+		}
 	}
 
 	@Override
