@@ -75,7 +75,7 @@ public class ChannelMessageConverter {
 	public @Nullable Object fromMessage(Message message, Type type) {
 		JavaType javaType = this.jsonMapper.constructType(type);
 		try {
-			return this.jsonMapper.readValue(message.getPayload(), javaType);
+			return this.jsonMapper.readValue(message.payloadForTransport(), javaType);
 		}
 		catch (JacksonException ex) {
 			String logicalType = (message.getType() != null) ? " (type " + message.getType() + ")" : "";

@@ -11,7 +11,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * One message as binders carry it: an id, an optional key, headers and an opaque payload. Immutable: the
- * payload is copied in and out, the headers are an unmodifiable copy.
+ * payload is copied in and out (binders read it in place through {@link #payloadForTransport()}), the headers are
+ * an unmodifiable copy.
  * <p>
  * A header value is a {@code String}, {@code Boolean}, {@code Integer}, {@code Long}, {@code Short},
  * {@code Byte}, {@code Double}, {@code Float}, {@code BigDecimal} or {@code byte[]}. Dates and instants are
@@ -190,6 +191,17 @@ public final class Message {
 	 */
 	public byte[] getPayload() {
 		return this.payload.clone();
+	}
+
+	/**
+	 * The payload's own bytes, not a copy, for a binder that hands them to a client that only reads them (the
+	 * RabbitMQ client's {@code basicPublish}, Kafka's byte-array serializer, a JSON reader): a copy per message of
+	 * what is only read costs as much as the rest of a publish's own allocations. The array must not be modified;
+	 * applications read {@link #getPayload()}.
+	 * @return the payload bytes, shared
+	 */
+	public byte[] payloadForTransport() {
+		return this.payload;
 	}
 
 	/**

@@ -34,7 +34,7 @@ final class KafkaRecordMapper {
 				(value instanceof byte[] bytes) ? bytes : utf8(message.getHeaders().get(name))));
 		headers.add(Message.ID_HEADER, utf8(message.getId()));
 		// A tombstone is a record without a value (null), which deletes its key on a compacted topic.
-		byte[] value = message.isTombstone() ? null : message.getPayload();
+		byte[] value = message.isTombstone() ? null : message.payloadForTransport();
 		return new ProducerRecord<>(topic, partition, message.getKey(), value, headers);
 	}
 

@@ -54,7 +54,7 @@ final class RabbitWireFormat {
 			return prepare(pending, RabbitMessageMapper.toAmqp(message), exchange, routingKey, kind);
 		}
 		return new RabbitPublication(pending, exchange, routingKey, kind, RabbitMessageMapper.toProperties(message),
-				message.getPayload());
+				message.payloadForTransport());
 	}
 
 	/**
