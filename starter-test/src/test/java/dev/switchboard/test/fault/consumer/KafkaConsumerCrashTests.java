@@ -28,15 +28,8 @@ import static org.awaitility.Awaitility.await;
  *
  * @author Switchboard
  */
-@EmbeddedKafka(brokerProperties = { "group.initial.rebalance.delay.ms=0", "offsets.topic.num.partitions=1",
-		"group.min.session.timeout.ms=" + KafkaConsumerCrashTests.SESSION_TIMEOUT_MS })
+@EmbeddedKafka(brokerProperties = { "group.initial.rebalance.delay.ms=0", "offsets.topic.num.partitions=1" })
 class KafkaConsumerCrashTests extends AbstractConsumerCrashTests {
-
-	/**
-	 * The consumers' session: the restarted consumer gets the dead one's partitions only once it timed out.
-	 * Shorter than consumer-crash.yml's 6 s (the lowest a broker allows by default), still three heartbeats.
-	 */
-	static final int SESSION_TIMEOUT_MS = 3000;
 
 	private static Admin admin;
 
@@ -59,8 +52,7 @@ class KafkaConsumerCrashTests extends AbstractConsumerCrashTests {
 
 	@Override
 	protected List<String> brokerProperties() {
-		return List.of("spring.kafka.bootstrap-servers=" + broker().getBrokersAsString(),
-				"spring.kafka.consumer.properties[session.timeout.ms]=" + SESSION_TIMEOUT_MS);
+		return List.of("spring.kafka.bootstrap-servers=" + broker().getBrokersAsString());
 	}
 
 	@Override
@@ -84,7 +76,7 @@ class KafkaConsumerCrashTests extends AbstractConsumerCrashTests {
 
 	@Override
 	protected void assertBrokerDroppedDeadConsumer(String group) {
-		// The group coordinator drops the dead members once their session (SESSION_TIMEOUT_MS) times out;
+		// The group coordinator drops the dead members once their session (6 s in consumer-crash.yml) times out;
 		// until then their partitions wait, and the restarted consumer with them.
 		await("Kafka dropping the killed consumer from group " + group).atMost(Duration.ofSeconds(20))
 			.pollInterval(Duration.ofMillis(200))
