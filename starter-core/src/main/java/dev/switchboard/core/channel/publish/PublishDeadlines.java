@@ -20,8 +20,8 @@ import org.jspecify.annotations.Nullable;
  * FIFO ordered by deadline (give or take the instant between computing a deadline and joining the lane, by which
  * an expiry may come late, never early), joined with one lock-free append; completing a publish only clears its
  * entry, which stays a few dozen bytes without the message. The thread sleeps until the earliest live deadline
- * at the head of a lane (or at most {@link #SWEEP_NANOS}), expires what is due and drops the cleared entries it
- * passes, so an entry outlives its publish by a sweep at most or, behind a publish still open, until that one's
+ * at the head of a lane (or at most {@link #SWEEP_NANOS}; without entries, until one comes), expires what is due
+ * and drops the cleared entries it passes, so an entry outlives its publish by a sweep at most or, behind a publish still open, until that one's
  * deadline. Binders use a few timeouts (one per channel), so there are few lanes.
  *
  * @author Switchboard
@@ -84,10 +84,18 @@ final class PublishDeadlines implements AutoCloseable {
 		while (!this.closed) {
 			long now = System.nanoTime();
 			long next = now + SWEEP_NANOS;
+			boolean idle = true;
 			for (Lane lane : this.lanes.values()) {
 				next = expireDue(lane, now, next);
+				idle &= lane.idle;
 			}
-			LockSupport.parkNanos(this, next - now);
+			if (idle) {
+				// Nothing to expire or drop: the next entry, in an idle lane, wakes the thread.
+				LockSupport.park(this);
+			}
+			else {
+				LockSupport.parkNanos(this, next - now);
+			}
 		}
 	}
 
