@@ -47,7 +47,12 @@ final class RabbitMessageMapper {
 	}
 
 	static String routingKey(@Nullable String key) {
-		if (key == null || key.getBytes(StandardCharsets.UTF_8).length > MAX_ROUTING_KEY_BYTES) {
+		if (key == null) {
+			return "";
+		}
+		// A UTF-16 char is at most 3 UTF-8 bytes: most keys fit without being encoded on every publish.
+		if (key.length() * 3 > MAX_ROUTING_KEY_BYTES
+				&& key.getBytes(StandardCharsets.UTF_8).length > MAX_ROUTING_KEY_BYTES) {
 			return "";
 		}
 		return key;
@@ -57,16 +62,8 @@ final class RabbitMessageMapper {
 		MessageProperties properties = new MessageProperties();
 		properties.setMessageId(message.getId());
 		properties.setDeliveryMode(MessageDeliveryMode.PERSISTENT);
-		String contentType = message.getHeader(Message.CONTENT_TYPE_HEADER);
-		properties.setContentType((contentType != null) ? contentType : MessageProperties.CONTENT_TYPE_BYTES);
-		message.getHeaderValues().forEach((name, value) -> {
-			if (!name.equals(Message.CONTENT_TYPE_HEADER)) {
-				properties.setHeader(name, amqpValue(value));
-			}
-		});
-		if (message.getKey() != null) {
-			properties.setHeader(KEY_HEADER, message.getKey());
-		}
+		properties.setContentType(contentType(message));
+		properties.getHeaders().putAll(headers(message));
 		return new org.springframework.amqp.core.Message(message.getPayload(), properties);
 	}
 
@@ -79,6 +76,17 @@ final class RabbitMessageMapper {
 	 * @return its properties
 	 */
 	static AMQP.BasicProperties toProperties(Message message) {
+		Map<String, @Nullable Object> headers = headers(message);
+		return new AMQP.BasicProperties.Builder().headers(headers.isEmpty() ? Collections.emptyMap() : headers)
+			.messageId(message.getId())
+			.deliveryMode(MessageDeliveryMode.toInt(MessageDeliveryMode.PERSISTENT))
+			.priority(MessageProperties.DEFAULT_PRIORITY)
+			.contentType(contentType(message))
+			.build();
+	}
+
+	/** The AMQP headers of a message: its headers but the content type, which is a property, and its key. */
+	private static Map<String, @Nullable Object> headers(Message message) {
 		Map<String, Object> values = message.getHeaderValues();
 		Map<String, @Nullable Object> headers = new HashMap<>(values.size() + 2);
 		values.forEach((name, value) -> {
@@ -89,13 +97,12 @@ final class RabbitMessageMapper {
 		if (message.getKey() != null) {
 			headers.put(KEY_HEADER, message.getKey());
 		}
+		return headers;
+	}
+
+	private static String contentType(Message message) {
 		String contentType = message.getHeader(Message.CONTENT_TYPE_HEADER);
-		return new AMQP.BasicProperties.Builder().headers(headers.isEmpty() ? Collections.emptyMap() : headers)
-			.messageId(message.getId())
-			.deliveryMode(MessageDeliveryMode.toInt(MessageDeliveryMode.PERSISTENT))
-			.priority(MessageProperties.DEFAULT_PRIORITY)
-			.contentType((contentType != null) ? contentType : MessageProperties.CONTENT_TYPE_BYTES)
-			.build();
+		return (contentType != null) ? contentType : MessageProperties.CONTENT_TYPE_BYTES;
 	}
 
 	static Message toMessage(org.springframework.amqp.core.Message amqp) {

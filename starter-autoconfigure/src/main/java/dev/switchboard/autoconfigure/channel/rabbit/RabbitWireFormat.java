@@ -77,8 +77,7 @@ final class RabbitWireFormat {
 		}
 		MessageProperties properties = shaped.getMessageProperties();
 		AMQP.BasicProperties wire = this.propertiesConverter.fromMessageProperties(properties, this.encoding);
-		return new RabbitPublication(pending, exchange, routingKey, kind, wire,
-				shaped.getBody());
+		return new RabbitPublication(pending, exchange, routingKey, kind, wire, shaped.getBody());
 	}
 
 }

@@ -227,10 +227,6 @@ public final class PendingPublish {
 		return this.deadlineNanos;
 	}
 
-	Duration timeout() {
-		return this.timeout;
-	}
-
 	void deadline(PublishDeadlines.Entry deadline) {
 		this.deadline = deadline;
 		if (this.future.isDone()) {

@@ -21,8 +21,9 @@ import org.jspecify.annotations.Nullable;
  * an expiry may come late, never early), joined with one lock-free append; completing a publish only clears its
  * entry, which stays a few dozen bytes without the message. The thread sleeps until the earliest live deadline
  * at the head of a lane (or at most {@link #SWEEP_NANOS}; without entries, until one comes), expires what is due
- * and drops the cleared entries it passes, so an entry outlives its publish by a sweep at most or, behind a publish still open, until that one's
- * deadline. Binders use a few timeouts (one per channel), so there are few lanes.
+ * and drops the cleared entries it passes, so an entry outlives its publish by a sweep at most or, behind a
+ * publish still open, until that one's deadline. Binders use a few timeouts (one per channel), so there are few
+ * lanes.
  *
  * @author Switchboard
  */

@@ -62,7 +62,6 @@ public final class PublishWindow implements AutoCloseable {
 			thread.setDaemon(true);
 			return thread;
 		});
-		this.timer.setRemoveOnCancelPolicy(true);
 	}
 
 	/**
